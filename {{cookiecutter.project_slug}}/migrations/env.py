@@ -1,0 +1,57 @@
+"""Alembic environment, async-aware: online migrations run on the service's async engine."""
+
+import asyncio
+import logging.config
+
+from alembic import context
+from sqlalchemy import Connection
+
+from {{ cookiecutter.package_name }}.infrastructure.database.engine import create_engine
+from {{ cookiecutter.package_name }}.infrastructure.database.tables import Base
+from {{ cookiecutter.package_name }}.shared.settings import Settings
+
+config = context.config
+if config.config_file_name is not None and "connection" not in config.attributes:
+    logging.config.fileConfig(config.config_file_name, disable_existing_loggers=False)
+
+target_metadata = Base.metadata
+
+
+def run_migrations_offline() -> None:
+    """Emit SQL to stdout (`alembic upgrade head --sql`) without a database connection."""
+    context.configure(
+        url=Settings().database_url,
+        target_metadata=target_metadata,
+        literal_binds=True,
+        dialect_opts={"paramstyle": "named"},
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_on(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        # SQLite cannot ALTER most things in place; batch mode recreates the table instead.
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+async def run_migrations_online() -> None:
+    engine = create_engine(Settings())
+    async with engine.connect() as connection:
+        await connection.run_sync(run_migrations_on)
+        await connection.commit()
+    await engine.dispose()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+elif (connection := config.attributes.get("connection")) is not None:
+    run_migrations_on(connection)
+else:
+    asyncio.run(run_migrations_online())

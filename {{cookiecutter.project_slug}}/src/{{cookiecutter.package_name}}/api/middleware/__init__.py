@@ -1,0 +1,1 @@
+"""Pure ASGI middleware only: `BaseHTTPMiddleware` costs most of a fast route's time."""

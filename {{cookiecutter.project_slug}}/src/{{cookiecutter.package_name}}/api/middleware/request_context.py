@@ -1,0 +1,50 @@
+"""Gives each request an id (honouring `X-Request-ID`) and a trace id, even with tracing off."""
+
+import re
+import secrets
+
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from ...shared.request_context import fallback_trace_id_var, request_id_var
+
+REQUEST_ID_HEADER = b"x-request-id"
+# An incoming id is logged, so it must be short and printable (no log injection).
+ACCEPTABLE_REQUEST_ID = re.compile(rb"^[A-Za-z0-9._:-]{1,128}$")
+TRACEPARENT = re.compile(rb"^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$")
+
+
+class RequestContextMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        request_id = _request_id(headers.get(REQUEST_ID_HEADER))
+        # Not reset afterwards on purpose: the ASGI server runs each request in a context of its
+        # own, and the 500 handler (in Starlette's outermost middleware) still needs these values.
+        request_id_var.set(request_id)
+        fallback_trace_id_var.set(_fallback_trace_id(headers.get(b"traceparent")))
+
+        async def send_with_request_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message).append("X-Request-ID", request_id)
+            await send(message)
+
+        await self.app(scope, receive, send_with_request_id)
+
+
+def _request_id(incoming: bytes | None) -> str:
+    if incoming is not None and ACCEPTABLE_REQUEST_ID.match(incoming):
+        return incoming.decode()
+    return secrets.token_hex(16)
+
+
+def _fallback_trace_id(traceparent: bytes | None) -> str:
+    match = TRACEPARENT.match(traceparent) if traceparent else None
+    if match and match.group(1) != b"0" * 32:
+        return match.group(1).decode()
+    return secrets.token_hex(16)

@@ -1,0 +1,126 @@
+"""Every error response as RFC 9457 problem details (`application/problem+json`).
+
+Domain errors map to statuses in one table, so routes never build error responses themselves.
+"""
+
+from collections.abc import Mapping, Sequence
+from http import HTTPStatus
+from typing import Any, cast
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from ..domain.errors import ConflictError, DomainError, InvalidInputError, NotFoundError
+from ..shared.logging import get_logger
+from ..shared.request_context import current_trace_id
+from .schemas.problems import Problem
+
+PROBLEM_JSON = "application/problem+json"
+# A tag URI (RFC 4151) names each problem type without promising a page behind it.
+PROBLEM_TYPE_PREFIX = "tag:{{ cookiecutter.project_slug }},2026:problems/"
+
+DOMAIN_ERROR_STATUS: Mapping[type[DomainError], int] = {
+    NotFoundError: 404,
+    ConflictError: 409,
+    InvalidInputError: 422,
+}
+
+# Friendlier wording than the bare reason phrase Starlette puts in `detail`.
+DEFAULT_DETAIL: Mapping[int, str] = {
+    404: "The requested resource does not exist.",
+    405: "The method is not allowed for the requested resource.",
+}
+
+logger = get_logger(__name__)
+
+
+class ProblemResponse(JSONResponse):
+    media_type = PROBLEM_JSON
+
+
+def problem_response(
+    request: Request,
+    status: int,
+    detail: str,
+    *,
+    type_: str = "about:blank",
+    headers: Mapping[str, str] | None = None,
+    **extensions: Any,
+) -> ProblemResponse:
+    body = {
+        "type": type_,
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+        "instance": request.url.path,
+        "trace_id": current_trace_id(),
+        **extensions,
+    }
+    return ProblemResponse(body, status_code=status, headers=headers)
+
+
+def problem_docs(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses=` entries documenting the problems a route can answer with."""
+    return {
+        status: {
+            "model": Problem,
+            "content": {PROBLEM_JSON: {}},
+            "description": HTTPStatus(status).phrase,
+        }
+        for status in statuses
+    }
+
+
+async def handle_http_exception(request: Request, exc: Exception) -> ProblemResponse:
+    exc = cast(HTTPException, exc)  # registered for HTTPException only
+    detail = exc.detail if exc.detail != HTTPStatus(exc.status_code).phrase else None
+    return problem_response(
+        request,
+        exc.status_code,
+        detail or DEFAULT_DETAIL.get(exc.status_code, HTTPStatus(exc.status_code).description),
+        headers=exc.headers,
+    )
+
+
+async def handle_validation_error(request: Request, exc: Exception) -> ProblemResponse:
+    exc = cast(RequestValidationError, exc)
+    # The offending input is deliberately not echoed: it may be a password.
+    return problem_response(
+        request,
+        422,
+        "The request is invalid; see `errors` for each problem.",
+        errors=_field_errors(exc.errors()),
+    )
+
+
+def _field_errors(errors: Sequence[Any]) -> list[dict[str, str]]:
+    return [
+        {
+            "field": ".".join(str(part) for part in error["loc"]),
+            "message": error["msg"],
+            "type": error["type"],
+        }
+        for error in errors
+    ]
+
+
+async def handle_domain_error(request: Request, exc: Exception) -> ProblemResponse:
+    exc = cast(DomainError, exc)
+    status = next(
+        (code for kind, code in DOMAIN_ERROR_STATUS.items() if isinstance(exc, kind)), 400
+    )
+    return problem_response(request, status, exc.detail, type_=PROBLEM_TYPE_PREFIX + exc.code)
+
+
+async def handle_unexpected_error(request: Request, exc: Exception) -> ProblemResponse:
+    logger.exception("unhandled error", path=request.url.path, method=request.method)
+    return problem_response(request, 500, "An unexpected error occurred.")
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(HTTPException, handle_http_exception)
+    app.add_exception_handler(RequestValidationError, handle_validation_error)
+    app.add_exception_handler(DomainError, handle_domain_error)
+    app.add_exception_handler(Exception, handle_unexpected_error)

@@ -1,0 +1,44 @@
+"""Liveness and readiness probes, for load balancers and orchestrators (no auth)."""
+
+from dataclasses import asdict
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+
+from ...domain.health import HealthStatus, overall_status, run_checks
+from ..deps import Dependencies
+from ..schemas.health import HealthOut
+
+HEALTH_JSON = "application/health+json"
+
+router = APIRouter(prefix="/health", tags=["health"])
+
+
+class HealthResponse(JSONResponse):
+    media_type = HEALTH_JSON
+
+
+@router.get("/live", response_model=HealthOut, response_class=HealthResponse)
+async def live() -> HealthResponse:
+    """The process is up. Touches no dependency, so a slow database never gets it restarted."""
+    return HealthResponse({"status": HealthStatus.PASS})
+
+
+@router.get(
+    "/ready",
+    response_model=HealthOut,
+    response_class=HealthResponse,
+    responses={503: {"model": HealthOut, "description": "A critical dependency is down"}},
+)
+async def ready(dependencies: Dependencies) -> HealthResponse:
+    """Whether to send traffic here: `fail` (503) if the database is down, `warn` if degraded."""
+    checks = dependencies.health_checks
+    results = await run_checks(checks)
+    status = overall_status(results, frozenset(check.name for check in checks if check.critical))
+    body = HealthOut.model_validate(
+        {"status": status, "checks": {name: asdict(result) for name, result in results.items()}}
+    )
+    return HealthResponse(
+        body.model_dump(mode="json", exclude_none=True),
+        status_code=503 if status is HealthStatus.FAIL else 200,
+    )

@@ -1,0 +1,83 @@
+"""Item bodies. Unknown fields are rejected, so a client cannot set what the API does not offer."""
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Self
+from uuid import UUID
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+from ...domain.items.entities import (
+    CENT,
+    DESCRIPTION_MAX_LENGTH,
+    NAME_MAX_LENGTH,
+    PRICE_MAX,
+    UNSET,
+    Item,
+    ItemChanges,
+)
+
+ItemName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=NAME_MAX_LENGTH)
+]
+ItemDescription = Annotated[str, StringConstraints(max_length=DESCRIPTION_MAX_LENGTH)]
+Price = Annotated[
+    Decimal,
+    Field(ge=0, le=PRICE_MAX, decimal_places=2, examples=["19.99"]),
+    AfterValidator(lambda price: price.quantize(CENT)),  # "1.5" is stored and shown as "1.50"
+]
+
+
+class ItemCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: ItemName
+    description: ItemDescription | None = None
+    price: Price
+
+    def to_entity(self) -> Item:
+        return Item(name=self.name, description=self.description, price=self.price)
+
+
+class ItemUpdate(BaseModel):
+    """A partial update: absent fields stay as they are; `description: null` clears it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: ItemName | None = None
+    description: ItemDescription | None = None
+    price: Price | None = None
+
+    @model_validator(mode="after")
+    def require_a_change(self) -> Self:
+        if not self.model_fields_set:
+            raise ValueError("give at least one of name, description, price")
+        for field in ("name", "price"):
+            if field in self.model_fields_set and getattr(self, field) is None:
+                raise ValueError(f"{field} cannot be null")
+        return self
+
+    def to_changes(self) -> ItemChanges:
+        return ItemChanges(
+            name=self.name,
+            price=self.price,
+            description=self.description if "description" in self.model_fields_set else UNSET,
+        )
+
+
+class ItemOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: UUID
+    name: str
+    description: str | None
+    price: Decimal
+    created_at: datetime
+    updated_at: datetime

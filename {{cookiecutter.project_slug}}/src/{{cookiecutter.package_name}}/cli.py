@@ -1,0 +1,85 @@
+"""The `{{ cookiecutter.package_name }}` command: migrate the database and run the service."""
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Callable, Sequence
+
+import uvicorn
+from pydantic import ValidationError
+
+from .infrastructure.database.engine import create_engine
+from .infrastructure.database.migrations import upgrade_to_head
+from .shared.logging import configure_logging, get_logger
+from .shared.settings import InsecureSettingsError, Settings, load_settings
+
+logger = get_logger(__name__)
+
+
+class UsageError(Exception):
+    """A command cannot run as asked; the message says why in one line."""
+
+
+def migrate(settings: Settings, _args: argparse.Namespace) -> None:
+    async def upgrade() -> None:
+        engine = create_engine(settings)
+        try:
+            await upgrade_to_head(engine)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(upgrade())
+    logger.info("database migrated to head")
+
+
+def serve(settings: Settings, args: argparse.Namespace) -> None:
+    if args.workers > 1 and not settings.redis_url:
+        # The in-process cache and counters would diverge between worker processes.
+        raise UsageError("--workers above 1 needs REDIS_URL: in-process state cannot be shared")
+    uvicorn.run(
+        "{{ cookiecutter.package_name }}.main:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_config=None,
+        access_log=False,
+        proxy_headers=True,
+    )
+
+
+COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], None]] = {
+    "migrate": migrate,
+    "serve": serve,
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="{{ cookiecutter.package_name }}", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("migrate", help="upgrade the database schema to the latest revision")
+    serve_parser = commands.add_parser("serve", help="run the HTTP API")
+    serve_parser.add_argument("--host", default="127.0.0.1")
+    serve_parser.add_argument("--port", type=int, default=8000)
+    serve_parser.add_argument("--workers", type=int, default=1)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        configure_logging(settings.log_level)
+        COMMANDS[args.command](settings, args)
+    except (InsecureSettingsError, UsageError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except ValidationError as error:
+        print(f"error: invalid settings: {_first_problem(error)}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _first_problem(error: ValidationError) -> str:
+    first = error.errors()[0]
+    return f"{'.'.join(str(part) for part in first['loc']).upper()}: {first['msg']}"

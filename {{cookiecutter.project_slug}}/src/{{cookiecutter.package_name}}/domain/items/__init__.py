@@ -1,0 +1,1 @@
+"""The example resource: items a user owns, with a name and a price."""

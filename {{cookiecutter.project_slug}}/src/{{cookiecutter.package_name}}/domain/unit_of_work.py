@@ -1,0 +1,31 @@
+"""One atomic piece of work across repositories: everything commits together or not at all."""
+
+from types import TracebackType
+from typing import Protocol, Self
+{%- if cookiecutter.include_example_domain == "y" %}
+
+from .items.ports import ItemRepository
+{%- endif %}
+
+
+class UnitOfWork(Protocol):
+    """Leaving the `async with` block without `commit()` rolls back.
+
+    Repositories are usable only inside the block, where they share one transaction.
+    """
+{%- if cookiecutter.include_example_domain == "y" %}
+
+    @property
+    def items(self) -> ItemRepository: ...
+{%- endif %}
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None: ...
+
+    async def commit(self) -> None: ...

@@ -1,0 +1,1 @@
+"""Adapters: the domain's ports implemented with real technology (SQLAlchemy, Redis, ...)."""

@@ -1,0 +1,69 @@
+"""The async engine of a process: pool settings from config, SQLite tuned for concurrency."""
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+from ...shared.settings import Settings
+
+
+def create_engine(settings: Settings) -> AsyncEngine:
+    url = make_url(settings.database_url)
+    if url.get_backend_name() == "sqlite":
+        return _create_sqlite_engine(settings)
+    return create_async_engine(
+        url,
+        echo=settings.database_echo,
+        pool_size=settings.database_pool_size,
+        max_overflow=settings.database_max_overflow,
+        pool_timeout=settings.database_pool_timeout_seconds,
+        pool_recycle=settings.database_pool_recycle_seconds,
+        pool_pre_ping=True,
+    )
+
+
+def _create_sqlite_engine(settings: Settings) -> AsyncEngine:
+    url = make_url(settings.database_url)
+    if url.database and url.database != ":memory:":
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_async_engine(url, echo=settings.database_echo)
+    event.listen(engine.sync_engine, "connect", _configure_sqlite_connection)
+    event.listen(engine.sync_engine, "begin", _begin_immediate)
+    return engine
+
+
+def _configure_sqlite_connection(dbapi_connection: Any, _record: object) -> None:
+    # The driver's own implicit BEGIN is switched off: `_begin_immediate` starts transactions.
+    dbapi_connection.isolation_level = None
+    # WAL lets readers run beside the one writer; busy_timeout makes a writer wait for the
+    # lock instead of failing at once; SQLite enforces foreign keys only when asked.
+    cursor = dbapi_connection.cursor()
+    for pragma in (
+        "PRAGMA journal_mode=WAL",
+        "PRAGMA synchronous=NORMAL",
+        "PRAGMA busy_timeout=5000",
+        "PRAGMA foreign_keys=ON",
+    ):
+        cursor.execute(pragma)
+    cursor.close()
+
+
+def _begin_immediate(connection: Connection) -> None:
+    # A deferred transaction that reads and then writes fails with SQLITE_BUSY when another
+    # connection wrote in between, and busy_timeout cannot help it. Taking the write lock
+    # at BEGIN makes such transactions queue instead: correctness over read concurrency.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    # expire_on_commit=False: rows are translated to entities before commit, and nothing
+    # should lazily reload after it (lazy I/O is an error under asyncio anyway).
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)

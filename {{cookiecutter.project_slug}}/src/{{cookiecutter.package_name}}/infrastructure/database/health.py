@@ -1,0 +1,31 @@
+"""Readiness probe for the database: one trivial query under a deadline."""
+
+import asyncio
+import time
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from ...domain.health import CheckResult, HealthStatus
+
+
+class DatabaseHealthCheck:
+    name = "database"
+    critical = True
+
+    def __init__(self, engine: AsyncEngine, timeout_seconds: float = 2.0) -> None:
+        self._engine = engine
+        self._timeout_seconds = timeout_seconds
+
+    async def check(self) -> CheckResult:
+        started = time.perf_counter()
+        try:
+            async with asyncio.timeout(self._timeout_seconds), self._engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+        except Exception as error:  # any failure means "not ready", whatever the driver raised
+            return CheckResult(HealthStatus.FAIL, _elapsed_ms(started), type(error).__name__)
+        return CheckResult(HealthStatus.PASS, _elapsed_ms(started))
+
+
+def _elapsed_ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 2)

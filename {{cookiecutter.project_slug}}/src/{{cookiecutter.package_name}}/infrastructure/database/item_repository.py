@@ -1,0 +1,72 @@
+"""Items stored with SQLAlchemy, translated to and from the domain entity."""
+
+from uuid import UUID
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ...domain.items.entities import Item
+from ...domain.pagination import Page, PageRequest
+from .tables import ItemRow
+
+
+def _to_entity(row: ItemRow) -> Item:
+    return Item(
+        id=row.id,
+        name=row.name,
+        description=row.description,
+        price=row.price,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+class SqlItemRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, item_id: UUID, *, for_update: bool = False) -> Item | None:
+        query = select(ItemRow).where(ItemRow.id == item_id)
+        if for_update:
+            query = query.with_for_update()
+        row = (await self._session.execute(query)).scalar_one_or_none()
+        return None if row is None else _to_entity(row)
+
+    async def list(self, page: PageRequest) -> Page[Item]:
+        total = await self._session.scalar(select(func.count()).select_from(ItemRow))
+        rows = await self._session.scalars(
+            select(ItemRow)
+            .order_by(ItemRow.created_at.desc(), ItemRow.id)
+            .limit(page.limit)
+            .offset(page.offset)
+        )
+        return Page(items=[_to_entity(row) for row in rows], total=total or 0, request=page)
+
+    async def add(self, item: Item) -> None:
+        self._session.add(
+            ItemRow(
+                id=item.id,
+                name=item.name,
+                description=item.description,
+                price=item.price,
+                created_at=item.created_at,
+                updated_at=item.updated_at,
+            )
+        )
+        await self._session.flush()
+
+    async def update(self, item: Item) -> None:
+        await self._session.execute(
+            update(ItemRow)
+            .where(ItemRow.id == item.id)
+            .values(
+                name=item.name,
+                description=item.description,
+                price=item.price,
+                updated_at=item.updated_at,
+            )
+        )
+
+    async def delete(self, item_id: UUID) -> bool:
+        result = await self._session.execute(delete(ItemRow).where(ItemRow.id == item_id))
+        return bool(result.rowcount)  # type: ignore[attr-defined]

@@ -1,0 +1,44 @@
+"""The unit of work over one SQLAlchemy session: the repositories share its transaction."""
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+{%- if cookiecutter.include_example_domain == "y" %}
+
+from .item_repository import SqlItemRepository
+{%- endif %}
+
+
+class SqlUnitOfWork:
+{%- if cookiecutter.include_example_domain == "y" %}
+    items: SqlItemRepository
+{% endif %}
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+        self._session_factory = session_factory
+        self._session: AsyncSession | None = None
+
+    async def __aenter__(self) -> Self:
+        # The session takes a pooled connection only at its first statement, so a unit of work
+        # that a cache hit makes unnecessary costs nothing.
+        self._session = self._session_factory()
+{%- if cookiecutter.include_example_domain == "y" %}
+        self.items = SqlItemRepository(self._session)
+{%- endif %}
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        session, self._session = self._session, None
+        if session is not None:
+            # Closing rolls back whatever was not committed.
+            await session.close()
+
+    async def commit(self) -> None:
+        if self._session is None:
+            raise RuntimeError("commit() outside `async with`")
+        await self._session.commit()

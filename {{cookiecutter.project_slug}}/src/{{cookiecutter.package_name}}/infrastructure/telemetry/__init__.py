@@ -1,0 +1,1 @@
+"""Tracing (OpenTelemetry SDK) and, later, metrics: how the service reports what it does."""

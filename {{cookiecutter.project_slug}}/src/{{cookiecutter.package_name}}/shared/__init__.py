@@ -1,0 +1,1 @@
+"""Cross-cutting building blocks every layer may use: settings, logging, request context."""

@@ -1,0 +1,93 @@
+"""Service configuration, read once from the environment and `.env` (pydantic-settings)."""
+
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_SECRET_KEY = "insecure-development-key-change-me"  # noqa: S105 - production refuses it
+MIN_SECRET_KEY_BYTES = 32
+EMBEDDED_DATABASE_URL = "sqlite+aiosqlite:///./var/{{ cookiecutter.package_name }}.sqlite3"
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class InsecureSettingsError(RuntimeError):
+    """The settings are unsafe for production; the message says why in one line."""
+
+
+class Settings(BaseSettings):
+    """Every knob of the service. Names are the environment variables (unprefixed)."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
+
+    environment: Environment = Environment.DEVELOPMENT
+    debug: bool = False
+    secret_key: str = DEFAULT_SECRET_KEY
+    log_level: str = "INFO"
+
+    database_url: str = EMBEDDED_DATABASE_URL
+    database_pool_size: int = Field(default=10, ge=1)
+    database_max_overflow: int = Field(default=10, ge=0)
+    database_pool_timeout_seconds: float = Field(default=10.0, gt=0)
+    database_pool_recycle_seconds: int = Field(default=1800, ge=-1)
+    database_echo: bool = False
+
+    redis_url: str | None = None
+    celery_broker_url: str | None = None
+
+    jwt_algorithm: str = "HS256"
+    jwt_issuer: str = "{{ cookiecutter.project_slug }}"
+    jwt_audience: str = "{{ cookiecutter.project_slug }}"
+    jwt_private_key_file: str | None = None
+    jwt_public_key_file: str | None = None
+    access_token_ttl_seconds: int = Field(default=900, gt=0)
+    refresh_token_ttl_seconds: int = Field(default=7 * 24 * 3600, gt=0)
+    refresh_reuse_grace_seconds: int = Field(default=0, ge=0)
+
+    rate_limit_per_minute: int = Field(default=100, ge=0)
+    cache_ttl_seconds: int = Field(default=300, gt=0)
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def split_comma_separated(cls, value: object) -> object:
+        # CORS_ORIGINS is a comma-separated list in the environment, which reads better than JSON.
+        if isinstance(value, str):
+            return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
+
+    @property
+    def is_embedded_database(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def production_problems(self) -> list[str]:
+        """Why these settings must not serve production traffic (empty when they may)."""
+        if self.environment is not Environment.PRODUCTION:
+            return []
+        problems = []
+        if self.secret_key == DEFAULT_SECRET_KEY:
+            problems.append("SECRET_KEY is the development default")
+        elif len(self.secret_key.encode()) < MIN_SECRET_KEY_BYTES:
+            problems.append(f"SECRET_KEY is shorter than {MIN_SECRET_KEY_BYTES} bytes")
+        if self.debug:
+            problems.append("DEBUG is on")
+{%- if cookiecutter.database == "postgresql" %}
+        if self.is_embedded_database:
+            problems.append("DATABASE_URL points at SQLite; production needs PostgreSQL")
+{%- endif %}
+        return problems
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings and refuse unsafe production ones, naming every reason on one line."""
+    settings = Settings(**overrides)  # type: ignore[arg-type]
+    problems = settings.production_problems()
+    if problems:
+        raise InsecureSettingsError("refusing to start in production: " + "; ".join(problems))
+    return settings

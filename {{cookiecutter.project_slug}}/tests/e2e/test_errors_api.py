@@ -1,0 +1,63 @@
+"""Every error is a problem (RFC 9457), traced, and a 500 reveals nothing (SPEC section 6)."""
+
+import httpx
+from fastapi import FastAPI
+
+from .problems import assert_problem
+
+TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+
+
+async def test_an_unknown_path_is_a_404_problem(client: httpx.AsyncClient) -> None:
+    body = assert_problem(await client.get("/no/such/path"), 404)
+
+    assert body["type"] == "about:blank"
+
+
+async def test_a_wrong_method_is_a_405_problem_with_allow(client: httpx.AsyncClient) -> None:
+    response = await client.put("/health/live")
+
+    assert_problem(response, 405)
+    assert "GET" in response.headers["allow"]
+
+
+async def test_an_unhandled_exception_is_a_500_problem_that_reveals_nothing(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    @app.get("/boom")
+    async def boom() -> None:
+        raise RuntimeError("secret database password is hunter2")
+
+    response = await client.get("/boom")
+
+    body = assert_problem(response, 500)
+    assert "hunter2" not in response.text
+    assert "RuntimeError" not in response.text
+    assert body["detail"] == "An unexpected error occurred."
+
+
+async def test_an_incoming_traceparent_is_honoured(client: httpx.AsyncClient) -> None:
+    response = await client.get("/no/such/path", headers={"traceparent": TRACEPARENT})
+
+    assert assert_problem(response, 404)["trace_id"] == "4bf92f3577b34da6a3ce929d0e0e4736"
+
+
+async def test_each_request_gets_its_own_trace(client: httpx.AsyncClient) -> None:
+    first = assert_problem(await client.get("/nowhere"), 404)
+    second = assert_problem(await client.get("/nowhere"), 404)
+
+    assert first["trace_id"] != second["trace_id"]
+
+
+async def test_the_request_id_is_echoed_or_made_up(client: httpx.AsyncClient) -> None:
+    echoed = await client.get("/health/live", headers={"x-request-id": "abc-123"})
+    invented = await client.get("/health/live", headers={"x-request-id": "bad id\n"})
+
+    assert echoed.headers["x-request-id"] == "abc-123"
+    assert len(invented.headers["x-request-id"]) == 32
+
+
+async def test_the_openapi_document_describes_problems(client: httpx.AsyncClient) -> None:
+    schema = (await client.get("/openapi.json")).json()
+
+    assert "Problem" in schema["components"]["schemas"]

@@ -1,0 +1,107 @@
+"""The SQLAlchemy item repository on every backend the service supports."""
+
+import asyncio
+from datetime import UTC
+from decimal import Decimal
+from uuid import uuid4
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from {{ cookiecutter.package_name }}.domain.items.entities import Item, ItemChanges
+from {{ cookiecutter.package_name }}.domain.items.service import ItemService
+from {{ cookiecutter.package_name }}.domain.pagination import PageRequest
+from {{ cookiecutter.package_name }}.infrastructure.database.engine import create_session_factory
+from {{ cookiecutter.package_name }}.infrastructure.database.unit_of_work import SqlUnitOfWork
+
+
+def unit_of_work(engine: AsyncEngine) -> SqlUnitOfWork:
+    return SqlUnitOfWork(create_session_factory(engine))
+
+
+async def test_an_added_item_reads_back_equal(engine: AsyncEngine) -> None:
+    item = Item(name="lamp", price=Decimal("19.99"), description="bright")
+    async with unit_of_work(engine) as uow:
+        await uow.items.add(item)
+        await uow.commit()
+
+    async with unit_of_work(engine) as uow:
+        stored = await uow.items.get(item.id)
+
+    assert stored == item
+    assert stored.created_at.tzinfo is UTC
+
+
+async def test_money_is_exact_at_the_extremes(engine: AsyncEngine) -> None:
+    prices = [Decimal("0.00"), Decimal("0.01"), Decimal("9999999999.99")]
+    items = [Item(name=str(price), price=price) for price in prices]
+    async with unit_of_work(engine) as uow:
+        for item in items:
+            await uow.items.add(item)
+        await uow.commit()
+
+    async with unit_of_work(engine) as uow:
+        stored = [await uow.items.get(item.id) for item in items]
+
+    assert [item.price for item in stored if item] == prices
+
+
+async def test_work_not_committed_is_rolled_back(engine: AsyncEngine) -> None:
+    item = Item(name="lamp", price=Decimal("1.00"))
+    async with unit_of_work(engine) as uow:
+        await uow.items.add(item)
+
+    async with unit_of_work(engine) as uow:
+        assert await uow.items.get(item.id) is None
+
+
+async def test_list_is_newest_first_and_counts_everything(engine: AsyncEngine) -> None:
+    items = [Item(name=f"item {n}", price=Decimal(n)) for n in range(5)]
+    async with unit_of_work(engine) as uow:
+        for item in items:
+            await uow.items.add(item)
+        await uow.commit()
+
+    async with unit_of_work(engine) as uow:
+        page = await uow.items.list(PageRequest(limit=2, offset=1))
+        beyond = await uow.items.list(PageRequest(limit=2, offset=10))
+
+    assert page.total == 5
+    assert [item.id for item in page.items] == [items[3].id, items[2].id]
+    assert (beyond.items, beyond.total) == ([], 5)
+
+
+async def test_update_and_delete(engine: AsyncEngine) -> None:
+    item = Item(name="lamp", price=Decimal("1.00"))
+    async with unit_of_work(engine) as uow:
+        await uow.items.add(item)
+        await uow.commit()
+
+    changed = item.with_changes(ItemChanges(name="desk lamp", description="new"))
+    async with unit_of_work(engine) as uow:
+        await uow.items.update(changed)
+        await uow.commit()
+    async with unit_of_work(engine) as uow:
+        assert await uow.items.get(item.id, for_update=True) == changed
+        assert await uow.items.delete(item.id) is True
+        assert await uow.items.delete(uuid4()) is False
+        await uow.commit()
+    async with unit_of_work(engine) as uow:
+        assert await uow.items.get(item.id) is None
+
+
+async def test_concurrent_partial_updates_both_survive(engine: AsyncEngine) -> None:
+    # PostgreSQL: the row lock of `for_update`. SQLite: the write lock `BEGIN IMMEDIATE` takes.
+    session_factory = create_session_factory(engine)
+    item = await ItemService(SqlUnitOfWork(session_factory)).create(
+        Item(name="lamp", price=Decimal("1.00"))
+    )
+
+    await asyncio.gather(
+        ItemService(SqlUnitOfWork(session_factory)).update(item.id, ItemChanges(name="desk lamp")),
+        ItemService(SqlUnitOfWork(session_factory)).update(
+            item.id, ItemChanges(price=Decimal("2.00"))
+        ),
+    )
+
+    stored = await ItemService(SqlUnitOfWork(session_factory)).get(item.id)
+    assert (stored.name, stored.price) == ("desk lamp", Decimal("2.00"))

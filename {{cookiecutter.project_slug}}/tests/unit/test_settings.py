@@ -1,0 +1,79 @@
+"""Settings: environment parsing and the refusal to run production with unsafe values."""
+
+import pytest
+
+from {{ cookiecutter.package_name }}.shared.settings import (
+    DEFAULT_SECRET_KEY,
+    InsecureSettingsError,
+    Settings,
+    load_settings,
+)
+
+STRONG_SECRET = "s" * 48
+{%- if cookiecutter.database == "postgresql" %}
+SERVER_DATABASE = "postgresql+asyncpg://app@db.internal:5432/app"
+{%- else %}
+SERVER_DATABASE = "sqlite+aiosqlite:////var/lib/app/app.sqlite3"
+{%- endif %}
+
+
+def production(**overrides: object) -> dict[str, object]:
+    return {
+        "_env_file": None,
+        "environment": "production",
+        "secret_key": STRONG_SECRET,
+        "database_url": SERVER_DATABASE,
+        **overrides,
+    }
+
+
+def test_safe_production_settings_load() -> None:
+    settings = load_settings(**production())
+
+    assert settings.environment == "production"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "reason"),
+    [
+        ({"secret_key": DEFAULT_SECRET_KEY}, "SECRET_KEY is the development default"),
+        ({"secret_key": "x" * 31}, "SECRET_KEY is shorter than 32 bytes"),
+        ({"debug": True}, "DEBUG is on"),
+{%- if cookiecutter.database == "postgresql" %}
+        ({"database_url": "sqlite+aiosqlite:///./app.sqlite3"}, "DATABASE_URL points at SQLite"),
+{%- endif %}
+    ],
+)
+def test_unsafe_production_settings_are_refused_with_the_reason(
+    overrides: dict[str, object], reason: str
+) -> None:
+    with pytest.raises(InsecureSettingsError, match=reason) as refused:
+        load_settings(**production(**overrides))
+
+    assert "\n" not in str(refused.value)
+
+
+def test_development_accepts_the_default_secret() -> None:
+    settings = load_settings(_env_file=None, environment="development")
+
+    assert settings.secret_key == DEFAULT_SECRET_KEY
+
+
+def test_environment_variables_are_read_unprefixed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ACCESS_TOKEN_TTL_SECONDS", "60")
+    monkeypatch.setenv("CORS_ORIGINS", "http://a.example, http://b.example")
+
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+
+    assert settings.access_token_ttl_seconds == 60
+    assert settings.cors_origins == ["http://a.example", "http://b.example"]
+
+
+def test_defaults_follow_the_contract() -> None:
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+
+    assert settings.access_token_ttl_seconds == 900
+    assert settings.refresh_token_ttl_seconds == 7 * 24 * 3600
+    assert settings.refresh_reuse_grace_seconds == 0
+    assert settings.rate_limit_per_minute == 100
+    assert settings.is_embedded_database
