@@ -1,7 +1,8 @@
-"""Fixtures shared by every test: throwaway databases on each backend, settings and the app.
+"""Fixtures shared by every test: both run modes, throwaway databases, settings and the app.
 
-Tests that need a server (PostgreSQL here) fail when it is missing: they never skip.
-Each run creates its own database and drops it afterwards, so runs never collide.
+Every database-backed test runs twice: in embedded mode (SQLite, no Redis) and in server mode
+({% if cookiecutter.database == "postgresql" %}PostgreSQL{% else %}SQLite{% endif %} and Redis). Tests that need a server fail when it is missing: they never
+skip. Each run creates its own database and Redis key prefix, so runs never collide.
 """
 
 import os
@@ -12,6 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi import FastAPI
+from redis.asyncio import Redis
 from sqlalchemy import delete, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
@@ -25,7 +27,8 @@ from {{ cookiecutter.package_name }}.shared.settings import Environment, Setting
 TEST_POSTGRES_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 )
-BACKENDS = [{% if cookiecutter.database == "postgresql" %}"sqlite", "postgresql"{% else %}"sqlite"{% endif %}]
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+RUN_MODES = ["embedded", "server"]
 
 
 def make_settings(database_url: str, **overrides: object) -> Settings:
@@ -79,27 +82,63 @@ async def postgresql_database_url() -> AsyncIterator[str]:
 {%- endif %}
 
 
-@pytest.fixture(scope="session", params=BACKENDS)
-def database_url(request: pytest.FixtureRequest) -> str:
-    """A freshly migrated database, once per backend for the whole run."""
-    url: str = request.getfixturevalue(f"{request.param}_database_url")
+@pytest.fixture(scope="session")
+async def redis_url() -> str:
+    """The test Redis; a missing server is an error here, not a skip."""
+    client = Redis.from_url(TEST_REDIS_URL)
+    await client.ping()
+    await client.aclose()
+    return TEST_REDIS_URL
+
+
+@pytest.fixture(scope="session")
+async def redis_key_prefix() -> AsyncIterator[str]:
+    prefix = f"test-{{ cookiecutter.project_slug }}-{secrets.token_hex(4)}"
+    yield prefix
+    client = Redis.from_url(TEST_REDIS_URL)
+    keys = [key async for key in client.scan_iter(match=f"{prefix}*")]
+    if keys:
+        await client.delete(*keys)
+    await client.aclose()
+
+
+@pytest.fixture(scope="session", params=RUN_MODES)
+def run_mode(request: pytest.FixtureRequest) -> str:
+    mode: str = request.param
+    return mode
+
+
+@pytest.fixture(scope="session")
+def database_url(run_mode: str, request: pytest.FixtureRequest) -> str:
+    """A freshly migrated database for the run mode, created once for the whole run."""
+    backend = "{{ cookiecutter.database }}" if run_mode == "server" else "sqlite"
+    url: str = request.getfixturevalue(f"{backend}_database_url")
     return url
 
 
 @pytest.fixture
-def settings(database_url: str) -> Settings:
-    return make_settings(database_url)
+def settings(
+    run_mode: str, database_url: str, redis_key_prefix: str, request: pytest.FixtureRequest
+) -> Settings:
+    redis = request.getfixturevalue("redis_url") if run_mode == "server" else None
+    return make_settings(database_url, redis_url=redis, redis_key_prefix=redis_key_prefix)
 
 
 @pytest.fixture
 async def engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
-    """An engine on the test database; every table is emptied after the test."""
+    """An engine on the test database; every table and Redis key is emptied after the test."""
     engine = create_engine(settings)
     yield engine
     async with engine.begin() as connection:
         for table in reversed(Base.metadata.sorted_tables):
             await connection.execute(delete(table))
     await engine.dispose()
+    if settings.redis_url:
+        client = Redis.from_url(settings.redis_url)
+        keys = [key async for key in client.scan_iter(match=f"{settings.redis_key_prefix}*")]
+        if keys:
+            await client.delete(*keys)
+        await client.aclose()
 
 
 @pytest.fixture

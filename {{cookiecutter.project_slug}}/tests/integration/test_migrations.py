@@ -11,7 +11,8 @@ from {{ cookiecutter.package_name }}.infrastructure.database.tables import Base
 
 
 def schema_drift(connection: Connection) -> list[Any]:
-    return compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    drift: list[Any] = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    return drift
 
 
 def table_names(connection: Connection) -> set[str]:

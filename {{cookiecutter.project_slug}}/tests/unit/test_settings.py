@@ -63,14 +63,14 @@ def test_environment_variables_are_read_unprefixed(monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("ACCESS_TOKEN_TTL_SECONDS", "60")
     monkeypatch.setenv("CORS_ORIGINS", "http://a.example, http://b.example")
 
-    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None)
 
     assert settings.access_token_ttl_seconds == 60
     assert settings.cors_origins == ["http://a.example", "http://b.example"]
 
 
 def test_defaults_follow_the_contract() -> None:
-    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None)
 
     assert settings.access_token_ttl_seconds == 900
     assert settings.refresh_token_ttl_seconds == 7 * 24 * 3600

@@ -39,6 +39,10 @@ class Settings(BaseSettings):
     database_echo: bool = False
 
     redis_url: str | None = None
+    redis_key_prefix: str = "{{ cookiecutter.project_slug }}"
+    # Short on purpose: a slow Redis must cost a request milliseconds, not seconds.
+    redis_socket_timeout_seconds: float = Field(default=0.25, gt=0)
+    redis_connect_timeout_seconds: float = Field(default=0.25, gt=0)
     celery_broker_url: str | None = None
 
     jwt_algorithm: str = "HS256"
