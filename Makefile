@@ -1,0 +1,37 @@
+# The template's front door: `make help` lists the targets.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Reinstalled whenever requirements-dev.txt changes.
+STAMP := $(VENV)/.installed-requirements
+# The generated-project tests install three projects at once: two workers suit two cores.
+PYTEST_WORKERS ?= 2
+
+.DEFAULT_GOAL := help
+.PHONY: help test test-fast lint demo clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-10s %s\n", $$1, $$2}'
+
+$(STAMP): requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+test: $(STAMP) ## every template test, including installing and testing three baked projects
+	scripts/ensure-services.sh
+	$(BIN)/pytest -n $(PYTEST_WORKERS) tests
+
+test-fast: $(STAMP) ## the template tests without the slow ones (no install of baked projects)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not slow" tests
+
+lint: $(STAMP) ## ruff and mypy --strict on the template's own code (hooks/, tests/)
+	$(BIN)/ruff check hooks tests
+	$(BIN)/ruff format --check hooks tests
+	$(BIN)/mypy
+
+demo: $(STAMP) ## bake the defaults into build/demo, install, migrate and serve on :8000
+	scripts/demo.sh
+
+clean: ## remove build/, the virtualenv and caches
+	rm -rf build $(VENV) .pytest_cache .ruff_cache .mypy_cache

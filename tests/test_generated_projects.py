@@ -1,0 +1,82 @@
+"""Three baked projects install themselves and pass their own lint and tests (SPEC section 9).
+
+Slow (minutes each): `pytest -m "not slow"` leaves them out; `make test` runs them, two at a
+time. Each bake has its own name, directory and virtualenv, so parallel installs never share
+files, and its own Redis database number, so parallel test runs never flush each other's keys.
+The servers must be running (`scripts/ensure-services.sh`): a missing one fails, never skips.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from baking import Bake
+
+# Per step; generous because the first `make install` on a machine downloads every wheel.
+STEP_TIMEOUT_SECONDS = 900
+OUTPUT_TAIL_LINES = 60
+
+
+@dataclass(frozen=True)
+class ServerBake:
+    project_name: str
+    database: str
+    broker: str
+    redis_database: int
+
+    def answers(self) -> dict[str, str]:
+        return {
+            "project_name": self.project_name,
+            "database": self.database,
+            "broker": self.broker,
+        }
+
+
+SERVER_BAKES = [
+    ServerBake("Default Service", "postgresql", "redis", redis_database=1),
+    ServerBake("Rabbit Service", "postgresql", "rabbitmq", redis_database=2),
+    ServerBake("Lite Service", "sqlite", "redis", redis_database=3),
+]
+
+
+def environment_for(bake: ServerBake) -> dict[str, str]:
+    environment = {
+        **os.environ,
+        "TEST_POSTGRES_URL": "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres",
+        "TEST_REDIS_URL": f"redis://127.0.0.1:6379/{bake.redis_database}",
+        "TEST_RABBITMQ_URL": "amqp://guest:guest@127.0.0.1:5672//",
+    }
+    # The baked project's Makefile must find its own .venv, not the template's.
+    environment.pop("VIRTUAL_ENV", None)
+    return environment
+
+
+def run_make(project: Path, target: str, environment: dict[str, str]) -> None:
+    completed = subprocess.run(
+        ["make", target],
+        cwd=project,
+        env=environment,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=STEP_TIMEOUT_SECONDS,
+        check=False,
+    )
+    tail = "\n".join(completed.stdout.splitlines()[-OUTPUT_TAIL_LINES:])
+    assert completed.returncode == 0, f"make {target} failed in {project}:\n{tail}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("server_bake", SERVER_BAKES, ids=lambda bake: bake.project_name)
+def test_baked_project_installs_lints_and_tests_itself(server_bake: ServerBake, bake: Bake) -> None:
+    project = bake(**server_bake.answers())
+    environment = environment_for(server_bake)
+
+    for target in ("install", "lint", "test"):
+        run_make(project, target, environment)
