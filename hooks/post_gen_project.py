@@ -27,8 +27,7 @@ PRUNED_WHEN: dict[tuple[str, str], list[str]] = {
     ("database", "postgresql"): ["deploy/k8s/data-volume.yaml"],
     ("database", "sqlite"): [
         "tests/integration/test_postgresql.py",
-        # One SQLite file cannot be shared between pods: the worker runs beside the API instead.
-        "deploy/k8s/worker-deployment.yaml",
+        # One SQLite file cannot be shared between pods: the API stays a single replica.
         "deploy/k8s/hpa.yaml",
     ],
     ("include_example_domain", "n"): [
@@ -38,6 +37,7 @@ PRUNED_WHEN: dict[tuple[str, str], list[str]] = {
         "src/{package}/infrastructure/database/item_repository.py",
         "src/{package}/infrastructure/cache/item_codec.py",
         "tests/unit/test_items_service.py",
+        "tests/unit/test_item_codec.py",
         "tests/unit/test_items_caching.py",
         "tests/e2e/test_items_api.py",
         "tests/integration/test_item_repository.py",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import itertools
 import json
 import re
@@ -22,8 +23,11 @@ BIN = Path(sys.executable).parent  # the tools of the template's own virtualenv
 # Jinja left unrendered; GitHub Actions' own `${{ }}` expressions are not Jinja.
 TEMPLATE_SYNTAX = re.compile(r"(?<!\$)\{\{|\{%|cookiecutter\.")
 REPLAY_FILES = {".cruft.json"}
-# The example domain by name: `.items()` is the dict method, a lone `item` may be any loop variable.
-ITEMS_MENTION = re.compile(r"(?<!\.)\bitems\b|\bItem|\bitem_")
+# The example resource by name: its classes (`Item`, `ItemCreate`, `SqlItemRepository`), names
+# (`item_id`, `get_item_by_id`), paths (`/api/v1/items`) and strings (the `"items"` table and
+# tag, `"items:write"`); its modules are found by `items_module_imports`. Not the English word:
+# `dict.items()`, a page's `items` (`page.items`, `Page(items=...)`), `ItemsView`, a lone `item`.
+ITEMS_MENTION = re.compile(r"Item(?=[A-Z_]|s?\b)|(?<![A-Za-z])item_\w|/items\b|[\"']items\b")
 # The example domain's files, stated here on their own rather than read from the hook's
 # PRUNED_WHEN, so that a path dropped from that table shows up as a file left behind.
 ITEMS_PATHS = [
@@ -37,10 +41,10 @@ ITEMS_PATHS = [
     "tests/e2e/test_items_api.py",
     "tests/integration/test_item_repository.py",
 ]
-# SPEC section 2, and the make targets the post-gen hook and the CI files call.
+# SPEC section 2, and the make targets the post-gen hook and the CI files call. The Celery worker
+# (`{package_dir}/worker.py`, `make worker`) joins them with the jobs and outbox issue.
 SPEC_LAYOUT = [
     "{package_dir}/main.py",
-    "{package_dir}/worker.py",
     "{package_dir}/cli.py",
     "{package_dir}/api",
     "{package_dir}/domain",
@@ -64,7 +68,7 @@ SPEC_LAYOUT = [
     "README.md",
     "LICENSE",
 ]
-MAKE_TARGETS = {"help", "install", "lint", "test", "migrate", "serve", "worker"}
+MAKE_TARGETS = {"help", "install", "lint", "test", "migrate", "serve"}
 LICENSE_MARKERS = {
     "MIT": "MIT License",
     "Apache-2.0": "Apache License",
@@ -78,6 +82,31 @@ def text_files(project: Path) -> Iterator[tuple[Path, str]]:
     for path in sorted(project.rglob("*")):
         if path.is_file() and b"\0" not in (content := path.read_bytes()):
             yield path, content.decode("utf-8")
+
+
+def items_module_imports(source: str) -> list[int]:
+    """The lines of the imports that name an `items` module, however their names are wrapped."""
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom):
+            names = [*(node.module or "").split("."), *(alias.name for alias in node.names)]
+        elif isinstance(node, ast.Import):
+            names = [part for alias in node.names for part in alias.name.split(".")]
+        else:
+            continue
+        if "items" in names:
+            lines.append(node.lineno)
+    return lines
+
+
+def items_mentions(project: Path, path: Path) -> list[str]:
+    source = path.read_text()
+    lines = source.splitlines()
+    numbers = {
+        *items_module_imports(source),
+        *(n for n, line in enumerate(lines, start=1) if ITEMS_MENTION.search(line)),
+    }
+    return [f"{path.relative_to(project)}:{n}: {lines[n - 1].strip()}" for n in sorted(numbers)]
 
 
 def run_tool(project: Path, *command: str) -> None:
@@ -164,13 +193,45 @@ def test_without_the_example_domain_no_source_mentions_items(
     project = baked_case(case)
 
     mentions = [
-        f"{path.relative_to(project)}:{number}: {line.strip()}"
+        mention
         for path in sorted((project / "src").rglob("*.py"))
-        for number, line in enumerate(path.read_text().splitlines(), start=1)
-        if ITEMS_MENTION.search(line)
+        for mention in items_mentions(project, path)
     ]
 
     assert mentions == [], "\n".join(mentions)
+
+
+ITEMS_RESOURCE_LINES = [
+    "from example_service.domain.items import ItemService",
+    "from example_service.api.routers import (\n    health,\n    items,\n)",
+    "import example_service.domain.items.entities",
+    "repository = SqlItemRepository(session)",
+    "async def read_item(item_id: UUID) -> ItemOut: ...",
+    'router = APIRouter(prefix="/api/v1/items", tags=["items"])',
+    "actor = Depends(require('items:write'))",
+]
+ENGLISH_ITEMS_LINES = [
+    "for key, value in headers.items(): ...",
+    "class Page(Generic[T]):\n    items: Sequence[T]",
+    "page = Page(items=rows, total=total, request=request)",
+    "data = [UserOut.model_validate(user) for user in page.items]",
+    "from collections.abc import ItemsView",
+    "for item in batch: ...",
+]
+
+
+@pytest.mark.parametrize(
+    ("source", "is_resource"),
+    [(line, True) for line in ITEMS_RESOURCE_LINES]
+    + [(line, False) for line in ENGLISH_ITEMS_LINES],
+)
+def test_items_mentions_are_the_resource_not_the_word(
+    source: str, is_resource: bool, tmp_path: Path
+) -> None:
+    path = tmp_path / "module.py"
+    path.write_text(source)
+
+    assert bool(items_mentions(tmp_path, path)) == is_resource
 
 
 @each_case
