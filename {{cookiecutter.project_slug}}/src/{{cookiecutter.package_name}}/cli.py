@@ -1,4 +1,4 @@
-"""The `{{ cookiecutter.package_name }}` command: migrate the database and run the service."""
+"""The `{{ cookiecutter.package_name }}` command: migrate, create an admin, run the service."""
 
 import argparse
 import asyncio
@@ -6,10 +6,13 @@ import sys
 from collections.abc import Callable, Sequence
 
 import uvicorn
-from pydantic import ValidationError
+from pydantic import EmailStr, TypeAdapter, ValidationError
 
+from .domain.errors import DomainError
+from .infrastructure.cache.redis_client import create_redis
 from .infrastructure.database.engine import create_engine
 from .infrastructure.database.migrations import upgrade_to_head
+from .main import create_user_service
 from .shared.logging import configure_logging, get_logger
 from .shared.settings import InsecureSettingsError, Settings, load_settings
 
@@ -32,6 +35,27 @@ def migrate(settings: Settings, _args: argparse.Namespace) -> None:
     logger.info("database migrated to head")
 
 
+def create_admin(settings: Settings, args: argparse.Namespace) -> None:
+    try:
+        email = TypeAdapter(EmailStr).validate_python(args.email)
+    except ValidationError as error:
+        raise UsageError(f"--email {args.email!r} is not an email address") from error
+
+    async def ensure_admin() -> None:
+        engine = create_engine(settings)
+        # Redis too, when configured: a promotion must evict the user's cached access state.
+        redis = create_redis(settings)
+        try:
+            await create_user_service(settings, engine, redis).ensure_admin(email, args.password)
+        finally:
+            await engine.dispose()
+            if redis is not None:
+                await redis.aclose()
+
+    asyncio.run(ensure_admin())
+    print(f"{email} is an active admin; sign in with the password given.")
+
+
 def serve(settings: Settings, args: argparse.Namespace) -> None:
     if args.workers > 1 and not settings.redis_url:
         # The in-process cache and counters would diverge between worker processes.
@@ -50,6 +74,7 @@ def serve(settings: Settings, args: argparse.Namespace) -> None:
 
 COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], None]] = {
     "migrate": migrate,
+    "create-admin": create_admin,
     "serve": serve,
 }
 
@@ -58,6 +83,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="{{ cookiecutter.package_name }}", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("migrate", help="upgrade the database schema to the latest revision")
+    admin_parser = commands.add_parser(
+        "create-admin", help="create an admin, or promote an existing user; sets the password"
+    )
+    admin_parser.add_argument("--email", required=True)
+    admin_parser.add_argument("--password", required=True)
     serve_parser = commands.add_parser("serve", help="run the HTTP API")
     serve_parser.add_argument("--host", default="127.0.0.1")
     serve_parser.add_argument("--port", type=int, default=8000)
@@ -71,7 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings()
         configure_logging(settings.log_level)
         COMMANDS[args.command](settings, args)
-    except (InsecureSettingsError, UsageError) as error:
+    except (InsecureSettingsError, UsageError, DomainError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except ValidationError as error:

@@ -1,0 +1,20 @@
+"""Turns the access token of a request into an actor, or refuses it. Runs on every request."""
+
+from ..actor import Actor
+from .errors import InvalidAccessTokenError
+from .ports import AccessStates, AccessTokens
+
+
+class Authenticator:
+    def __init__(self, tokens: AccessTokens, states: AccessStates) -> None:
+        self._tokens = tokens
+        self._states = states
+
+    async def authenticate(self, token: str) -> Actor:
+        claims = self._tokens.verify(token)
+        # A valid signature is not enough: the user may have been deactivated or deleted, or
+        # the session revoked (logout, refresh-token reuse) since the token was issued.
+        state = await self._states.get(claims.user_id, claims.session_id)
+        if state is None or not state.grants_access:
+            raise InvalidAccessTokenError()
+        return Actor(user_id=claims.user_id, role=state.role)

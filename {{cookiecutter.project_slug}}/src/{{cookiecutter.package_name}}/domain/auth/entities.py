@@ -1,0 +1,73 @@
+"""Sessions and the tokens that carry them.
+
+A session is a *refresh-token family*: the first refresh token issued at sign-in and every token
+that rotation descended from it. Access tokens name their family in `sid`, so revoking the family
+ends the whole session, access tokens included.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from uuid import UUID, uuid4
+
+from ..clock import utc_now
+from ..permissions import Role
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshTokenFamily:
+    user_id: UUID
+    id: UUID = field(default_factory=uuid4)
+    created_at: datetime = field(default_factory=utc_now)
+    revoked_at: datetime | None = None
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshToken:
+    """One refresh token as stored: its hash only, never the token itself."""
+
+    family: RefreshTokenFamily
+    token_hash: str = field(repr=False)
+    expires_at: datetime
+    id: UUID = field(default_factory=uuid4)
+    created_at: datetime = field(default_factory=utc_now)
+    # Set when rotation exchanged it for a new one; presenting it again is a reuse.
+    spent_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AccessClaims:
+    """What a verified access token asserts. Its `role` claim is deliberately not here: decisions
+    use the role the user has now (`AccessState`), not the one they had when it was issued."""
+
+    user_id: UUID
+    session_id: UUID
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedAccessToken:
+    token: str = field(repr=False)
+    expires_in_seconds: int
+
+
+@dataclass(frozen=True, slots=True)
+class TokenPair:
+    access_token: str = field(repr=False)
+    refresh_token: str = field(repr=False)
+    expires_in_seconds: int
+
+
+@dataclass(frozen=True, slots=True)
+class AccessState:
+    """The current facts a request's access depends on, read fresh for every request."""
+
+    role: Role
+    is_active: bool
+    session_revoked: bool
+
+    @property
+    def grants_access(self) -> bool:
+        return self.is_active and not self.session_revoked

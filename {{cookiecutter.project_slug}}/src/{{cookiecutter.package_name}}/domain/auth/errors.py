@@ -1,0 +1,43 @@
+"""What can go wrong while signing in. Every 401 says as little as it can: an attacker learns
+nothing from the difference between an unknown email and a wrong password, or between an
+expired token and a revoked one."""
+
+from ..errors import AuthenticationError, TooManyRequestsError
+
+
+class NotAuthenticatedError(AuthenticationError):
+    code = "not-authenticated"
+
+    def __init__(self) -> None:
+        super().__init__("Authentication required: send `Authorization: Bearer <access token>`.")
+
+
+class InvalidCredentialsError(AuthenticationError):
+    code = "invalid-credentials"
+
+    def __init__(self) -> None:
+        super().__init__("Incorrect email or password.")
+
+
+class InvalidAccessTokenError(AuthenticationError):
+    code = "invalid-token"
+
+    def __init__(self) -> None:
+        super().__init__("The access token is invalid, expired or revoked.")
+
+
+class InvalidRefreshTokenError(AuthenticationError):
+    code = "invalid-refresh-token"
+
+    def __init__(self) -> None:
+        super().__init__("The refresh token is invalid, expired or revoked; sign in again.")
+
+
+class TooManyLoginAttemptsError(TooManyRequestsError):
+    code = "too-many-login-attempts"
+
+    def __init__(self, retry_after_seconds: int) -> None:
+        super().__init__(
+            f"Too many failed sign-ins; try again in {retry_after_seconds} seconds.",
+            retry_after_seconds,
+        )

@@ -1,0 +1,56 @@
+"""Slows password guessing: too many failed sign-ins for one account, or from one client
+address, and further attempts are refused for the rest of the window.
+
+Two keys because they stop two attacks: many passwords against one account (the account key),
+and one common password against many accounts (the client key). The cost, that someone can lock
+an account for one window by failing on purpose, is bounded by the window's length.
+"""
+
+import hashlib
+from dataclasses import dataclass
+
+from .errors import TooManyLoginAttemptsError
+from .ports import AttemptCounter
+
+
+@dataclass(frozen=True, slots=True)
+class LoginThrottlePolicy:
+    max_failures_per_account: int
+    max_failures_per_client: int
+    window_seconds: int
+
+
+class LoginThrottle:
+    def __init__(self, counter: AttemptCounter, policy: LoginThrottlePolicy) -> None:
+        self._counter = counter
+        self._policy = policy
+
+    async def check(self, email: str, client: str) -> None:
+        """Raises `TooManyLoginAttemptsError` when either key has used up its failures."""
+        account, address = await self._counter.counts(self._keys(email, client))
+        waits = [
+            count.retry_after_seconds
+            for count, limit in (
+                (account, self._policy.max_failures_per_account),
+                (address, self._policy.max_failures_per_client),
+            )
+            if count.count >= limit
+        ]
+        if waits:
+            raise TooManyLoginAttemptsError(max(1, *waits))
+
+    async def record_failure(self, email: str, client: str) -> None:
+        await self._counter.add(self._keys(email, client), self._policy.window_seconds)
+
+    async def record_success(self, email: str) -> None:
+        """The account's owner got in: their earlier typos no longer count against them."""
+        await self._counter.reset(_account_key(email))
+
+    @staticmethod
+    def _keys(email: str, client: str) -> list[str]:
+        return [_account_key(email), f"login-failures:client:{client}"]
+
+
+def _account_key(email: str) -> str:
+    # Hashed, so the counter store (Redis) holds no email addresses.
+    return f"login-failures:account:{hashlib.sha256(email.encode()).hexdigest()[:32]}"

@@ -1,0 +1,72 @@
+"""What signing in needs from the outside world, stated as protocols."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+from uuid import UUID
+
+from ..permissions import Role
+from .entities import AccessClaims, AccessState, IssuedAccessToken, RefreshToken, RefreshTokenFamily
+
+
+class AccessTokens(Protocol):
+    """Signs and verifies access tokens. Synchronous on purpose: a signature takes microseconds,
+    less than handing the work to a thread would cost."""
+
+    def issue(self, user_id: UUID, session_id: UUID, role: Role) -> IssuedAccessToken: ...
+
+    def verify(self, token: str) -> AccessClaims:
+        """Raises `InvalidAccessTokenError` for anything but a valid, unexpired access token."""
+        ...
+
+
+class AccessStates(Protocol):
+    """The per-request check of a user and their session, in one port so that an adapter can
+    answer it in one round trip.
+
+    Services call `forget_*` after committing a change that alters an answer (a role change, a
+    deactivation, a revoked session), so that an adapter that caches answers drops stale ones.
+    """
+
+    async def get(self, user_id: UUID, session_id: UUID) -> AccessState | None:
+        """`None` when the user does not exist (any more)."""
+        ...
+
+    async def forget_user(self, user_id: UUID) -> None: ...
+
+    async def forget_session(self, session_id: UUID) -> None: ...
+
+
+class RefreshTokenRepository(Protocol):
+    async def add_family(self, family: RefreshTokenFamily) -> None: ...
+
+    async def add(self, token: RefreshToken) -> None: ...
+
+    async def find(self, token_hash: str, *, for_update: bool = False) -> RefreshToken | None: ...
+
+    async def spend(self, token_id: UUID, at: datetime) -> None: ...
+
+    async def revoke_family(self, family_id: UUID, at: datetime) -> None: ...
+
+    async def revoke_families_of(self, user_id: UUID, at: datetime) -> list[UUID]:
+        """Revokes every live session of the user and returns their ids."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class WindowCount:
+    count: int
+    retry_after_seconds: int  # until the window ends and the count starts again from zero
+
+
+class AttemptCounter(Protocol):
+    """Counts events per key in fixed time windows (failed sign-ins). Shared between processes
+    when it is backed by Redis. Adapters fail open: an outage counts nothing rather than locking
+    everybody out."""
+
+    async def counts(self, keys: Sequence[str]) -> list[WindowCount]: ...
+
+    async def add(self, keys: Sequence[str], window_seconds: int) -> None: ...
+
+    async def reset(self, key: str) -> None: ...

@@ -1,0 +1,24 @@
+"""Making refresh tokens and the hashes they are stored under.
+
+Refresh tokens are opaque random strings, not JWTs: only this service reads them, and a
+database lookup is what revocation needs anyway.
+"""
+
+import hashlib
+import secrets
+from typing import Final
+
+REFRESH_TOKEN_BYTES: Final = 32
+
+
+def new_refresh_token() -> tuple[str, str]:
+    """A fresh token and its hash. Only the hash is stored; the token goes to the client once."""
+    token = secrets.token_urlsafe(REFRESH_TOKEN_BYTES)
+    return token, hash_refresh_token(token)
+
+
+def hash_refresh_token(token: str) -> str:
+    """SHA-256, unsalted, and that is right here (unlike for passwords): a token carries 256
+    random bits, so no dictionary or brute force can invert a stolen hash, and a fast
+    deterministic hash lets the database find the token through a unique index."""
+    return hashlib.sha256(token.encode()).hexdigest()

@@ -1,0 +1,44 @@
+"""Who may do what: the one table that maps each role to the permissions it grants.
+
+Endpoints declare the permission they need (`require("users:read")`); nothing else asks which
+role a user has. Adding a permission is three steps: name it in `Permission`, grant it to roles in
+`ROLE_PERMISSIONS`, declare it on the endpoint (docs/auth.md walks through them).
+"""
+
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import Final
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    USER = "user"
+
+
+class Permission(StrEnum):
+    """`<resource>:<action>`; a trailing `:any` extends the action to other users' resources."""
+{%- if cookiecutter.include_example_domain == "y" %}
+
+    ITEMS_READ = "items:read"
+    ITEMS_WRITE = "items:write"
+    ITEMS_READ_ANY = "items:read:any"
+    ITEMS_WRITE_ANY = "items:write:any"
+{%- endif %}
+    USERS_READ = "users:read"
+    USERS_WRITE = "users:write"
+    JOBS_CREATE = "jobs:create"
+
+
+ROLE_PERMISSIONS: Final[Mapping[Role, frozenset[Permission]]] = {
+    Role.USER: frozenset(
+        {
+{%- if cookiecutter.include_example_domain == "y" %}
+            Permission.ITEMS_READ,
+            Permission.ITEMS_WRITE,
+{%- endif %}
+            Permission.JOBS_CREATE,
+        }
+    ),
+    # Administrators hold every permission, including ones added later.
+    Role.ADMIN: frozenset(Permission),
+}

@@ -1,0 +1,1 @@
+"""User accounts: registration, roles, activation, and the passwords that prove who is who."""

@@ -1,0 +1,52 @@
+"""The user account: who can sign in, with which role, and whether they still may."""
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Final
+from uuid import UUID, uuid4
+
+from ..clock import utc_now
+from ..permissions import Role
+
+EMAIL_MAX_LENGTH: Final = 320  # RFC 5321: 64 for the local part, @, 255 for the domain
+FULL_NAME_MAX_LENGTH: Final = 200
+
+
+def normalize_email(email: str) -> str:
+    """One spelling per address, so `Ann@Example.com` cannot register beside `ann@example.com`.
+
+    RFC 5321 lets a mail server treat the local part case-sensitively; none that matters does.
+    """
+    return email.strip().lower()
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    email: str
+    # Out of `repr`, so a hash never reaches a log line or a traceback through the entity.
+    password_hash: str = field(repr=False)
+    full_name: str | None = None
+    role: Role = Role.USER
+    is_active: bool = True
+    id: UUID = field(default_factory=uuid4)
+    created_at: datetime = field(default_factory=utc_now)
+    updated_at: datetime = field(default_factory=utc_now)
+
+    def with_changes(self, changes: "UserChanges") -> "User":
+        return replace(
+            self,
+            role=self.role if changes.role is None else changes.role,
+            is_active=self.is_active if changes.is_active is None else changes.is_active,
+            updated_at=utc_now(),
+        )
+
+    def with_password_hash(self, password_hash: str) -> "User":
+        return replace(self, password_hash=password_hash, updated_at=utc_now())
+
+
+@dataclass(frozen=True, slots=True)
+class UserChanges:
+    """What an administrator may change about a user; `None` leaves a field as it is."""
+
+    role: Role | None = None
+    is_active: bool | None = None

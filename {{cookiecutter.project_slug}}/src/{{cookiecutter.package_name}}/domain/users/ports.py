@@ -1,0 +1,43 @@
+"""What the user services need from the outside world, stated as protocols."""
+
+from dataclasses import dataclass, field
+from typing import Protocol
+from uuid import UUID
+
+from ..pagination import Page, PageRequest
+from .entities import User
+
+
+class UserRepository(Protocol):
+    async def get(self, user_id: UUID, *, for_update: bool = False) -> User | None: ...
+
+    async def get_by_email(self, email: str) -> User | None:
+        """`email` is normalized (see `normalize_email`)."""
+        ...
+
+    async def list(self, page: PageRequest) -> Page[User]: ...
+
+    async def add(self, user: User) -> None:
+        """Raises `EmailTakenError` when the address is registered already."""
+        ...
+
+    async def update(self, user: User) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class PasswordCheck:
+    is_valid: bool
+    # A fresh hash when the stored one was made with parameters other than the current ones.
+    new_hash: str | None = field(default=None, repr=False)
+
+
+class PasswordHasher(Protocol):
+    """A slow, salted password hash. Async because it is CPU-bound on purpose: adapters run it
+    off the event loop so that one login does not stall every other request."""
+
+    async def hash(self, password: str) -> str: ...
+
+    async def verify(self, password: str, password_hash: str | None) -> PasswordCheck:
+        """`password_hash=None` stands for an unknown account: the check must still take as
+        long as a real one, so response times do not tell which emails are registered."""
+        ...

@@ -1,0 +1,111 @@
+"""Fixed-window attempt counters (failed sign-ins): in Redis, shared by every process, or in
+process memory in embedded mode.
+
+Hand-written rather than the `limits` library: its async Redis storage builds its own client from
+a URL, so it could share neither this process's pool nor its timeouts, and what is needed here
+is one atomic script. A fixed window is precise enough to slow down password guessing.
+
+Both fail open: if Redis is down, nothing is counted and the outage is logged, because locking
+every user out is worse than letting a guesser try a few more passwords for a while.
+"""
+
+import asyncio
+import time
+from collections.abc import Callable, Sequence
+
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from ...domain.auth.ports import WindowCount
+from ...shared.logging import get_logger
+
+logger = get_logger(__name__)
+
+# Increments every key; the first increment of a window starts its expiry. Atomic, one round trip.
+_ADD_SCRIPT = """
+for _, key in ipairs(KEYS) do
+    if redis.call('INCR', key) == 1 then
+        redis.call('EXPIRE', key, ARGV[1])
+    end
+end
+"""
+# Each key's count and the seconds left in its window (TTL is -2 for a missing key).
+_COUNTS_SCRIPT = """
+local result = {}
+for _, key in ipairs(KEYS) do
+    table.insert(result, tonumber(redis.call('GET', key) or '0'))
+    table.insert(result, redis.call('TTL', key))
+end
+return result
+"""
+_REDIS_FAILURES = (RedisError, OSError, TimeoutError)
+
+
+class RedisAttemptCounter:
+    def __init__(self, redis: Redis, key_prefix: str, timeout_seconds: float = 0.5) -> None:
+        self._redis = redis
+        self._key_prefix = key_prefix
+        self._timeout_seconds = timeout_seconds
+        self._add = redis.register_script(_ADD_SCRIPT)
+        self._counts = redis.register_script(_COUNTS_SCRIPT)
+
+    async def counts(self, keys: Sequence[str]) -> list[WindowCount]:
+        try:
+            async with asyncio.timeout(self._timeout_seconds):
+                flat = await self._counts(keys=self._namespaced(keys))
+        except _REDIS_FAILURES as error:
+            logger.warning("login throttle unavailable, not counting", error=type(error).__name__)
+            return [WindowCount(0, 0) for _ in keys]
+        pairs = zip(flat[::2], flat[1::2], strict=True)
+        return [WindowCount(int(count), max(int(ttl), 0)) for count, ttl in pairs]
+
+    async def add(self, keys: Sequence[str], window_seconds: int) -> None:
+        try:
+            async with asyncio.timeout(self._timeout_seconds):
+                await self._add(keys=self._namespaced(keys), args=[window_seconds])
+        except _REDIS_FAILURES as error:
+            logger.warning("login throttle unavailable, not counting", error=type(error).__name__)
+
+    async def reset(self, key: str) -> None:
+        try:
+            async with asyncio.timeout(self._timeout_seconds):
+                await self._redis.delete(*self._namespaced([key]))
+        except _REDIS_FAILURES as error:
+            logger.warning("login throttle unavailable, not counting", error=type(error).__name__)
+
+    def _namespaced(self, keys: Sequence[str]) -> list[str]:
+        return [f"{self._key_prefix}:{key}" for key in keys]
+
+
+class InProcessAttemptCounter:
+    """For embedded mode, where one process serves everything (see `serve --workers`)."""
+
+    # Past this many keys, expired windows are swept: a guesser cycling through made-up
+    # emails must not grow the dictionary without bound.
+    SWEEP_ABOVE = 10_000
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._windows: dict[str, tuple[int, float]] = {}  # key -> (count, window end)
+
+    async def counts(self, keys: Sequence[str]) -> list[WindowCount]:
+        now = self._clock()
+        return [self._count(key, now) for key in keys]
+
+    async def add(self, keys: Sequence[str], window_seconds: int) -> None:
+        now = self._clock()
+        for key in keys:
+            current = self._count(key, now)
+            ends = now + window_seconds if current.count == 0 else self._windows[key][1]
+            self._windows[key] = (current.count + 1, ends)
+        if len(self._windows) > self.SWEEP_ABOVE:
+            self._windows = {k: v for k, v in self._windows.items() if v[1] > now}
+
+    async def reset(self, key: str) -> None:
+        self._windows.pop(key, None)
+
+    def _count(self, key: str, now: float) -> WindowCount:
+        count, ends = self._windows.get(key, (0, now))
+        if ends <= now:
+            return WindowCount(0, 0)
+        return WindowCount(count, int(ends - now) + 1)

@@ -1,0 +1,56 @@
+"""The per-request access check, answered by the database in one query."""
+
+from uuid import UUID
+
+from sqlalchemy import and_, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from ...domain.auth.entities import AccessState
+from ...domain.permissions import Role
+from .tables import RefreshTokenFamilyRow, UserRow
+
+
+class SqlAccessStates:
+    """Reads the user and the session together: one round trip per authenticated request.
+
+    Nothing is cached here, so the `forget_*` notifications have nothing to drop.
+    """
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def get(self, user_id: UUID, session_id: UUID) -> AccessState | None:
+        query = (
+            select(
+                UserRow.role,
+                UserRow.is_active,
+                RefreshTokenFamilyRow.id.label("session_id"),
+                RefreshTokenFamilyRow.revoked_at,
+            )
+            .select_from(UserRow)
+            # The join also checks that the session belongs to this user.
+            .outerjoin(
+                RefreshTokenFamilyRow,
+                and_(
+                    RefreshTokenFamilyRow.id == session_id,
+                    RefreshTokenFamilyRow.user_id == UserRow.id,
+                ),
+            )
+            .where(UserRow.id == user_id)
+        )
+        # A bare connection rather than an ORM session: a single read needs no identity map.
+        async with self._engine.connect() as connection:
+            row = (await connection.execute(query)).one_or_none()
+        if row is None:
+            return None
+        return AccessState(
+            role=Role(row.role),
+            is_active=row.is_active,
+            session_revoked=row.session_id is None or row.revoked_at is not None,
+        )
+
+    async def forget_user(self, user_id: UUID) -> None:
+        return None
+
+    async def forget_session(self, session_id: UUID) -> None:
+        return None

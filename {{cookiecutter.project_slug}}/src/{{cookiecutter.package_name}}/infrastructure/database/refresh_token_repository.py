@@ -1,0 +1,94 @@
+"""Refresh tokens and their families (sessions), stored with SQLAlchemy."""
+
+from datetime import datetime
+from uuid import UUID
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ...domain.auth.entities import RefreshToken, RefreshTokenFamily
+from .tables import RefreshTokenFamilyRow, RefreshTokenRow
+
+
+def _to_family(row: RefreshTokenFamilyRow) -> RefreshTokenFamily:
+    return RefreshTokenFamily(
+        id=row.id, user_id=row.user_id, created_at=row.created_at, revoked_at=row.revoked_at
+    )
+
+
+class SqlRefreshTokenRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add_family(self, family: RefreshTokenFamily) -> None:
+        self._session.add(
+            RefreshTokenFamilyRow(
+                id=family.id,
+                user_id=family.user_id,
+                created_at=family.created_at,
+                revoked_at=family.revoked_at,
+            )
+        )
+        # Flushed at once: its tokens refer to it, and the rows have no ORM relationship
+        # that would order the inserts.
+        await self._session.flush()
+
+    async def add(self, token: RefreshToken) -> None:
+        self._session.add(
+            RefreshTokenRow(
+                id=token.id,
+                family_id=token.family.id,
+                token_hash=token.token_hash,
+                created_at=token.created_at,
+                expires_at=token.expires_at,
+                spent_at=token.spent_at,
+            )
+        )
+        await self._session.flush()
+
+    async def find(self, token_hash: str, *, for_update: bool = False) -> RefreshToken | None:
+        query = (
+            select(RefreshTokenRow, RefreshTokenFamilyRow)
+            .join(RefreshTokenFamilyRow, RefreshTokenFamilyRow.id == RefreshTokenRow.family_id)
+            .where(RefreshTokenRow.token_hash == token_hash)
+        )
+        if for_update:
+            query = query.with_for_update()
+        found = (await self._session.execute(query)).one_or_none()
+        if found is None:
+            return None
+        token, family = found
+        return RefreshToken(
+            id=token.id,
+            family=_to_family(family),
+            token_hash=token.token_hash,
+            created_at=token.created_at,
+            expires_at=token.expires_at,
+            spent_at=token.spent_at,
+        )
+
+    async def spend(self, token_id: UUID, at: datetime) -> None:
+        await self._session.execute(
+            update(RefreshTokenRow).where(RefreshTokenRow.id == token_id).values(spent_at=at)
+        )
+
+    async def revoke_family(self, family_id: UUID, at: datetime) -> None:
+        await self._session.execute(
+            update(RefreshTokenFamilyRow)
+            .where(
+                RefreshTokenFamilyRow.id == family_id, RefreshTokenFamilyRow.revoked_at.is_(None)
+            )
+            .values(revoked_at=at)
+        )
+
+    async def revoke_families_of(self, user_id: UUID, at: datetime) -> list[UUID]:
+        live = select(RefreshTokenFamilyRow.id).where(
+            RefreshTokenFamilyRow.user_id == user_id, RefreshTokenFamilyRow.revoked_at.is_(None)
+        )
+        revoked = list(await self._session.scalars(live))
+        await self._session.execute(
+            update(RefreshTokenFamilyRow)
+            .where(RefreshTokenFamilyRow.id.in_(revoked))
+            .values(revoked_at=at)
+        )
+        return revoked

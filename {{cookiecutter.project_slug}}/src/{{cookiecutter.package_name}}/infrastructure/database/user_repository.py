@@ -1,0 +1,84 @@
+"""Users stored with SQLAlchemy, translated to and from the domain entity."""
+
+from uuid import UUID
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ...domain.pagination import Page, PageRequest
+from ...domain.permissions import Role
+from ...domain.users.entities import User
+from ...domain.users.errors import EmailTakenError
+from .tables import UserRow
+
+
+def _to_entity(row: UserRow) -> User:
+    return User(
+        id=row.id,
+        email=row.email,
+        full_name=row.full_name,
+        password_hash=row.password_hash,
+        role=Role(row.role),
+        is_active=row.is_active,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+class SqlUserRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, user_id: UUID, *, for_update: bool = False) -> User | None:
+        query = select(UserRow).where(UserRow.id == user_id)
+        if for_update:
+            query = query.with_for_update()
+        row = (await self._session.execute(query)).scalar_one_or_none()
+        return None if row is None else _to_entity(row)
+
+    async def get_by_email(self, email: str) -> User | None:
+        row = await self._session.scalar(select(UserRow).where(UserRow.email == email))
+        return None if row is None else _to_entity(row)
+
+    async def list(self, page: PageRequest) -> Page[User]:
+        total = await self._session.scalar(select(func.count()).select_from(UserRow))
+        rows = await self._session.scalars(
+            select(UserRow)
+            .order_by(UserRow.created_at.desc(), UserRow.id)
+            .limit(page.limit)
+            .offset(page.offset)
+        )
+        return Page(items=[_to_entity(row) for row in rows], total=total or 0, request=page)
+
+    async def add(self, user: User) -> None:
+        self._session.add(
+            UserRow(
+                id=user.id,
+                email=user.email,
+                full_name=user.full_name,
+                password_hash=user.password_hash,
+                role=user.role.value,
+                is_active=user.is_active,
+                created_at=user.created_at,
+                updated_at=user.updated_at,
+            )
+        )
+        try:
+            await self._session.flush()
+        except IntegrityError as error:
+            # The unique index decides, so two concurrent registrations cannot both succeed.
+            raise EmailTakenError() from error
+
+    async def update(self, user: User) -> None:
+        await self._session.execute(
+            update(UserRow)
+            .where(UserRow.id == user.id)
+            .values(
+                full_name=user.full_name,
+                password_hash=user.password_hash,
+                role=user.role.value,
+                is_active=user.is_active,
+                updated_at=user.updated_at,
+            )
+        )

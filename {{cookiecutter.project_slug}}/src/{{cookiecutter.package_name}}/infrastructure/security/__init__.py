@@ -1,0 +1,1 @@
+"""Cryptography adapters: password hashing (passlib, argon2) and access tokens (PyJWT)."""

@@ -1,0 +1,108 @@
+"""Access tokens as signed JWTs (PyJWT), issued and verified as RFC 8725 advises.
+
+Verification trusts nothing in the token's header: the algorithm is the configured one (so
+`alg: none` and HS256-signed-with-the-RSA-public-key forgeries fail), every claim the service
+relies on is required, and issuer, audience, expiry and token type are all checked.
+"""
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any, Final, Self
+from uuid import UUID, uuid4
+
+import jwt
+
+from ...domain.auth.entities import AccessClaims, IssuedAccessToken
+from ...domain.auth.errors import InvalidAccessTokenError
+from ...domain.clock import utc_now
+from ...domain.permissions import Role
+from ...shared.settings import Settings
+from .jwt_keys import JwtKeys, load_jwt_keys
+
+ACCESS_TOKEN_TYPE: Final = "access"  # noqa: S105 - the `typ` claim, not a secret
+REQUIRED_CLAIMS: Final = ["sub", "sid", "role", "iss", "aud", "iat", "exp", "jti", "typ"]
+# Tolerated clock difference between the host that issued a token and the one checking it.
+LEEWAY_SECONDS: Final = 5
+# Verified tokens remembered at most; when full, remembering starts over (simpler than LRU, and
+# forgetting costs no more than one signature check).
+MAX_REMEMBERED_TOKENS: Final = 10_000
+
+
+class JwtAccessTokens:
+    def __init__(
+        self,
+        keys: JwtKeys,
+        *,
+        issuer: str,
+        audience: str,
+        ttl_seconds: int,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self._keys = keys
+        self._issuer = issuer
+        self._audience = audience
+        self._ttl = timedelta(seconds=ttl_seconds)
+        self._clock = clock
+        # token -> (its claims, its expiry as a Unix time). Checking a signature costs more than
+        # the rest of a cached read, and what a token claims never changes, so a token is
+        # verified once and then remembered until it expires. Revocation is not a claim: the
+        # session is still checked on every request (`AccessStates`).
+        self._verified: dict[str, tuple[AccessClaims, float]] = {}
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Self:
+        return cls(
+            load_jwt_keys(settings),
+            issuer=settings.jwt_issuer,
+            audience=settings.jwt_audience,
+            ttl_seconds=settings.access_token_ttl_seconds,
+        )
+
+    def issue(self, user_id: UUID, session_id: UUID, role: Role) -> IssuedAccessToken:
+        now = self._clock()
+        claims = {
+            "sub": str(user_id),
+            "sid": str(session_id),
+            # For clients (which menu to show); the service itself trusts only the current role.
+            "role": role.value,
+            "iss": self._issuer,
+            "aud": self._audience,
+            "iat": now,
+            "exp": now + self._ttl,
+            "jti": uuid4().hex,
+            "typ": ACCESS_TOKEN_TYPE,
+        }
+        token = jwt.encode(claims, self._keys.signing_key, algorithm=self._keys.algorithm)
+        return IssuedAccessToken(token=token, expires_in_seconds=int(self._ttl.total_seconds()))
+
+    def verify(self, token: str) -> AccessClaims:
+        remembered = self._verified.get(token)
+        if remembered is not None and self._clock().timestamp() < remembered[1]:
+            return remembered[0]
+        try:
+            claims: dict[str, Any] = jwt.decode(
+                token,
+                self._keys.verification_key,
+                algorithms=[self._keys.algorithm],
+                issuer=self._issuer,
+                audience=self._audience,
+                leeway=LEEWAY_SECONDS,
+                options={"require": REQUIRED_CLAIMS, "strict_aud": True},
+            )
+        except jwt.PyJWTError as error:
+            raise InvalidAccessTokenError() from error
+        # A refresh or ID token signed with the same key must not pass for an access token.
+        if claims["typ"] != ACCESS_TOKEN_TYPE:
+            raise InvalidAccessTokenError()
+        verified = AccessClaims(user_id=_uuid(claims["sub"]), session_id=_uuid(claims["sid"]))
+        if len(self._verified) >= MAX_REMEMBERED_TOKENS:
+            self._verified.clear()
+        self._verified[token] = (verified, float(claims["exp"]))
+        return verified
+
+
+def _uuid(value: object) -> UUID:
+    try:
+        return UUID(str(value))
+    except ValueError as error:
+        raise InvalidAccessTokenError() from error

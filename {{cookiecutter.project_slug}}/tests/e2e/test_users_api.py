@@ -1,0 +1,156 @@
+"""`/api/v1/users` over HTTP: one's own account, and administration (SPEC section 5)."""
+
+from typing import Any
+from uuid import uuid4
+
+import httpx
+import pytest
+
+from .auth import AUTH, PASSWORD, USERS, bearer, register, sign_in
+from .problems import assert_problem
+
+
+async def me(client: httpx.AsyncClient) -> dict[str, Any]:
+    response = await client.get(f"{USERS}/me")
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+async def test_me_is_the_callers_account(user_client: httpx.AsyncClient) -> None:
+    body = await me(user_client)
+
+    assert set(body) == {"id", "email", "full_name", "role", "is_active", "created_at"}
+    assert (body["email"], body["role"], body["is_active"]) == ("user@example.com", "user", True)
+
+
+async def test_without_a_token_it_is_a_401_with_a_bearer_challenge(
+    client: httpx.AsyncClient,
+) -> None:
+    response = await client.get(f"{USERS}/me")
+
+    body = assert_problem(response, 401)
+    assert response.headers["www-authenticate"] == "Bearer"
+    assert "Authorization: Bearer" in str(body["detail"])
+
+
+async def test_an_admin_lists_users_page_by_page(
+    admin_client: httpx.AsyncClient, user_client: httpx.AsyncClient
+) -> None:
+    response = await admin_client.get(USERS, params={"limit": 1, "offset": 1})
+    everyone = (await admin_client.get(USERS)).json()
+
+    assert response.status_code == 200
+    assert response.json()["meta"] == {"total": 2, "limit": 1, "offset": 1}
+    assert response.json()["data"] == everyone["data"][1:]
+    assert {user["email"] for user in everyone["data"]} == {"admin@example.com", "user@example.com"}
+
+
+@pytest.mark.parametrize(("method", "path"), [("GET", ""), ("PATCH", "/{id}")])
+async def test_a_user_may_not_administer_users(
+    user_client: httpx.AsyncClient, method: str, path: str
+) -> None:
+    own_id = (await me(user_client))["id"]
+
+    response = await user_client.request(
+        method, USERS + path.format(id=own_id), json={"role": "admin"}
+    )
+
+    body = assert_problem(response, 403)
+    assert "permission" in str(body["detail"])
+    assert (await me(user_client))["role"] == "user"
+
+
+async def test_a_role_change_takes_effect_on_the_next_request(
+    admin_client: httpx.AsyncClient, user_client: httpx.AsyncClient
+) -> None:
+    user_id = (await me(user_client))["id"]
+
+    promoted = await admin_client.patch(f"{USERS}/{user_id}", json={"role": "admin"})
+
+    assert promoted.status_code == 200
+    assert promoted.json()["role"] == "admin"
+    assert (await user_client.get(USERS)).status_code == 200  # same token, new role
+    await admin_client.patch(f"{USERS}/{user_id}", json={"role": "user"})
+    assert_problem(await user_client.get(USERS), 403)
+
+
+async def test_a_deactivated_user_is_shut_out_at_once(
+    admin_client: httpx.AsyncClient, client: httpx.AsyncClient
+) -> None:
+    user = await register(client, "ann@example.com")
+    tokens = await sign_in(client, "ann@example.com")
+
+    response = await admin_client.patch(f"{USERS}/{user['id']}", json={"is_active": False})
+
+    assert response.json()["is_active"] is False
+    assert_problem(await client.get(f"{USERS}/me", headers=bearer(tokens["access_token"])), 401)
+    refreshed = await client.post(
+        f"{AUTH}/refresh", json={"refresh_token": tokens["refresh_token"]}
+    )
+    assert_problem(refreshed, 401)
+    signed_in = await client.post(
+        f"{AUTH}/token", data={"username": "ann@example.com", "password": PASSWORD}
+    )
+    assert_problem(signed_in, 401)
+
+
+async def test_reactivation_lets_the_user_sign_in_again_but_not_resume(
+    admin_client: httpx.AsyncClient, client: httpx.AsyncClient
+) -> None:
+    user = await register(client, "ann@example.com")
+    old = await sign_in(client, "ann@example.com")
+    await admin_client.patch(f"{USERS}/{user['id']}", json={"is_active": False})
+
+    await admin_client.patch(f"{USERS}/{user['id']}", json={"is_active": True})
+
+    assert_problem(await client.get(f"{USERS}/me", headers=bearer(old["access_token"])), 401)
+    fresh = await sign_in(client, "ann@example.com")
+    assert (await client.get(f"{USERS}/me", headers=bearer(fresh["access_token"]))).is_success
+
+
+async def test_an_admin_cannot_demote_themselves(admin_client: httpx.AsyncClient) -> None:
+    own_id = (await me(admin_client))["id"]
+
+    response = await admin_client.patch(f"{USERS}/{own_id}", json={"role": "user"})
+
+    assert str(assert_problem(response, 409)["type"]).endswith("own-access-change")
+
+
+async def test_patching_an_unknown_user_is_a_404(admin_client: httpx.AsyncClient) -> None:
+    response = await admin_client.patch(f"{USERS}/{uuid4()}", json={"is_active": False})
+
+    assert str(assert_problem(response, 404)["type"]).endswith("user-not-found")
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {},
+        {"role": "superuser"},
+        {"role": None},
+        {"is_active": None},
+        {"email": "new@example.com"},
+        {"password_hash": "$argon2id$..."},
+    ],
+)
+async def test_an_invalid_patch_is_a_422(
+    admin_client: httpx.AsyncClient, user_client: httpx.AsyncClient, payload: dict[str, Any]
+) -> None:
+    user_id = (await me(user_client))["id"]
+
+    assert_problem(await admin_client.patch(f"{USERS}/{user_id}", json=payload), 422)
+
+
+async def test_the_openapi_document_marks_what_needs_a_token(client: httpx.AsyncClient) -> None:
+    schema = (await client.get("/openapi.json")).json()
+    paths = schema["paths"]
+
+    scheme = schema["components"]["securitySchemes"]["OAuth2PasswordBearer"]
+    assert scheme["flows"]["password"]["tokenUrl"] == "/api/v1/auth/token"
+    assert paths[USERS]["get"]["security"] == [{"OAuth2PasswordBearer": []}]
+    assert paths[f"{USERS}/me"]["get"]["security"] == [{"OAuth2PasswordBearer": []}]
+    assert paths[USERS + "/{user_id}"]["patch"]["security"] == [{"OAuth2PasswordBearer": []}]
+    for public in (f"{AUTH}/register", f"{AUTH}/token", f"{AUTH}/refresh", f"{AUTH}/logout"):
+        assert "security" not in paths[public]["post"]
+    assert "security" not in paths["/health/live"]["get"]

@@ -1,0 +1,48 @@
+"""Fakes of the sign-in ports outside the unit of work: a readable hasher, recorded notices."""
+
+from uuid import UUID
+
+from {{ cookiecutter.package_name }}.domain.auth.entities import AccessState
+from {{ cookiecutter.package_name }}.domain.users.ports import PasswordCheck
+
+
+class FakePasswordHasher:
+    """Reversible on purpose (`v<version>:<password>`), so tests can see what was stored; a
+    hasher of another `version` asks for every older hash to be re-made, like new parameters."""
+
+    def __init__(self, version: int = 1) -> None:
+        self.version = version
+        self.checked: list[str | None] = []
+
+    async def hash(self, password: str) -> str:
+        return f"v{self.version}:{password}"
+
+    async def verify(self, password: str, password_hash: str | None) -> PasswordCheck:
+        self.checked.append(password_hash)
+        if password_hash is None:
+            return PasswordCheck(is_valid=False)
+        version, _, stored = password_hash.partition(":")
+        if stored != password:
+            return PasswordCheck(is_valid=False)
+        outdated = version != f"v{self.version}"
+        return PasswordCheck(
+            is_valid=True, new_hash=await self.hash(password) if outdated else None
+        )
+
+
+class RecordingAccessStates:
+    """Answers from `states`, which a test fills; records what services asked it to forget."""
+
+    def __init__(self) -> None:
+        self.states: dict[tuple[UUID, UUID], AccessState] = {}
+        self.forgotten_users: list[UUID] = []
+        self.forgotten_sessions: list[UUID] = []
+
+    async def get(self, user_id: UUID, session_id: UUID) -> AccessState | None:
+        return self.states.get((user_id, session_id))
+
+    async def forget_user(self, user_id: UUID) -> None:
+        self.forgotten_users.append(user_id)
+
+    async def forget_session(self, session_id: UUID) -> None:
+        self.forgotten_sessions.append(session_id)
