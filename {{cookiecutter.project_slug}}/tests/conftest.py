@@ -24,11 +24,14 @@ from {{ cookiecutter.package_name }}.infrastructure.database.tables import Base
 from {{ cookiecutter.package_name }}.main import create_app
 from {{ cookiecutter.package_name }}.shared.settings import Environment, Settings
 
+from .redis_server import RedisServer
+
 TEST_POSTGRES_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 )
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 RUN_MODES = ["embedded", "server"]
+SERVER_MODE_DATABASE = "{{ cookiecutter.database }}"
 
 
 def make_settings(database_url: str, **overrides: object) -> Settings:
@@ -38,6 +41,10 @@ def make_settings(database_url: str, **overrides: object) -> Settings:
         "environment": Environment.TEST,
         "database_url": database_url,
         "secret_key": secrets.token_urlsafe(48),
+        # The cheapest argon2: tests check what hashing does, not what it costs.
+        "password_hash_time_cost": 1,
+        "password_hash_memory_kib": 64,
+        "password_hash_parallelism": 1,
         **overrides,
     }
     return Settings(**values)  # type: ignore[arg-type]
@@ -111,7 +118,7 @@ def run_mode(request: pytest.FixtureRequest) -> str:
 @pytest.fixture(scope="session")
 def database_url(run_mode: str, request: pytest.FixtureRequest) -> str:
     """A freshly migrated database for the run mode, created once for the whole run."""
-    backend = "{{ cookiecutter.database }}" if run_mode == "server" else "sqlite"
+    backend = SERVER_MODE_DATABASE if run_mode == "server" else "sqlite"
     url: str = request.getfixturevalue(f"{backend}_database_url")
     return url
 
@@ -154,6 +161,15 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         yield client
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
+    """A redis-server of this test's own, to stop, hang and restart (the cache fault tests)."""
+    server = RedisServer(tmp_path)
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

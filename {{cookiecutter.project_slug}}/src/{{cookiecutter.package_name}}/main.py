@@ -9,18 +9,30 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from . import __version__
 from .api.deps import ApiDependencies
 from .api.middleware.request_context import RequestContextMiddleware
 from .api.problems import install_problem_handlers
-from .api.routers import health{% if cookiecutter.include_example_domain == "y" %}, items{% endif %}
+from .api.routers import auth, health{% if cookiecutter.include_example_domain == "y" %}, items{% endif %}, users
+from .domain.auth.login_throttle import LoginThrottle, LoginThrottlePolicy
+from .domain.auth.service import SessionPolicy
+from .domain.users.service import UserService
+from .infrastructure.cache.attempt_counters import InProcessAttemptCounter, RedisAttemptCounter
+from .infrastructure.cache.backends import Caches, in_process_caches, redis_caches
+from .infrastructure.cache.redis_client import create_redis
+from .infrastructure.database.access_states import SqlAccessStates
 from .infrastructure.database.engine import create_engine, create_session_factory
 from .infrastructure.database.health import DatabaseHealthCheck
 from .infrastructure.database.unit_of_work import SqlUnitOfWork
+from .infrastructure.security.access_tokens import JwtAccessTokens
+from .infrastructure.security.password_hasher import Argon2PasswordHasher
 from .infrastructure.telemetry.tracing import instrument_app
 from .shared.logging import configure_logging
-from .shared.settings import Settings, load_settings
+from .shared.runtime import freeze_startup_objects
+from .shared.settings import Environment, Settings, load_settings
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -28,11 +40,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     configure_logging(settings.log_level)
     engine = create_engine(settings)
     session_factory = create_session_factory(engine)
+    redis = create_redis(settings)
+    caches = create_caches(settings, engine, redis)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # Not in tests: they start an app per test, and freezing would keep every earlier
+        # test's garbage for good.
+        if settings.environment is not Environment.TEST:
+            freeze_startup_objects()
         yield
         await engine.dispose()
+        if redis is not None:
+            await redis.aclose()
 
     app = FastAPI(
         title="{{ cookiecutter.project_name }}",
@@ -40,16 +60,27 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         debug=settings.debug,
         lifespan=lifespan,
-        # Paths are exact: `/api/v1/items/` is a 404, never a redirect to `/api/v1/items`.
+        # Paths are exact: `/api/v1/users/` is a 404, never a redirect to `/api/v1/users`.
         redirect_slashes=False,
     )
     app.state.settings = settings
     app.state.dependencies = ApiDependencies(
         unit_of_work=lambda: SqlUnitOfWork(session_factory),
-        health_checks=[DatabaseHealthCheck(engine)],
+        health_checks=[DatabaseHealthCheck(engine), caches.health_check],
+        request_reads=caches.request_reads,
+        access_tokens=JwtAccessTokens.from_settings(settings),
+        access_states=caches.access_states,
+        password_hasher=Argon2PasswordHasher.from_settings(settings),
+        login_throttle=create_login_throttle(settings, redis),
+        session_policy=SessionPolicy(
+            refresh_token_ttl_seconds=settings.refresh_token_ttl_seconds,
+            reuse_grace_seconds=settings.refresh_reuse_grace_seconds,
+        ),
     )
     install_problem_handlers(app)
     app.include_router(health.router)
+    app.include_router(auth.router)
+    app.include_router(users.router)
 {%- if cookiecutter.include_example_domain == "y" %}
     app.include_router(items.router)
 {%- endif %}
@@ -64,3 +95,40 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RequestContextMiddleware)
     instrument_app(app)
     return app
+
+
+def create_caches(settings: Settings, engine: AsyncEngine, redis: Redis | None) -> Caches:
+    """The one place that picks the cache adapters, the per-request access check among them:
+    the API and `create-admin` must agree, or a promotion made by one would stay invisible to
+    the other's cache. Server mode caches in Redis, shared by every process; embedded mode in
+    this process (docs/caching.md)."""
+    database_states = SqlAccessStates(engine)
+    if redis is not None and settings.cache_enabled:
+        return redis_caches(redis, settings, database_states)
+    return in_process_caches(settings, database_states)
+
+
+def create_login_throttle(settings: Settings, redis: Redis | None) -> LoginThrottle:
+    # In Redis when there is one, so that every API process counts the same failures.
+    counter = (
+        InProcessAttemptCounter()
+        if redis is None
+        else RedisAttemptCounter(redis, settings.redis_key_prefix)
+    )
+    policy = LoginThrottlePolicy(
+        max_failures_per_account=settings.login_max_failures_per_account,
+        max_failures_per_client=settings.login_max_failures_per_client,
+        window_seconds=settings.login_failure_window_seconds,
+    )
+    return LoginThrottle(counter, policy)
+
+
+def create_user_service(
+    settings: Settings, engine: AsyncEngine, redis: Redis | None
+) -> UserService:
+    """User administration outside a request (`create-admin`), wired as the API wires it."""
+    return UserService(
+        SqlUnitOfWork(create_session_factory(engine)),
+        Argon2PasswordHasher.from_settings(settings),
+        create_caches(settings, engine, redis).access_states,
+    )

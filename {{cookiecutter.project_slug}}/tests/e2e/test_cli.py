@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 import uvicorn
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from {{ cookiecutter.package_name }}.cli import main
@@ -33,7 +33,9 @@ def test_migrate_creates_the_schema(
 
 def test_serve_runs_uvicorn_with_the_app_factory(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[dict[str, Any]] = []
-    monkeypatch.setattr(uvicorn, "run", lambda app, **options: calls.append({"app": app, **options}))
+    monkeypatch.setattr(
+        uvicorn, "run", lambda app, **options: calls.append({"app": app, **options})
+    )
 
     assert main(["serve", "--port", "8123"]) == 0
 
@@ -74,3 +76,64 @@ def test_invalid_settings_are_refused_in_one_line(
     assert main(["migrate"]) == 2
 
     assert capsys.readouterr().err.startswith("error: invalid settings: ACCESS_TOKEN_TTL_SECONDS")
+
+
+def admin_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> str:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'cli.sqlite3'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("PASSWORD_HASH_MEMORY_KIB", "64")  # cheap hashing for the test
+    return url
+
+
+async def users_table(url: str) -> list[tuple[str, str, bool]]:
+    engine = create_async_engine(url)
+    async with engine.connect() as connection:
+        rows = await connection.execute(text("SELECT email, role, is_active FROM users"))
+        found = [(row.email, row.role, bool(row.is_active)) for row in rows]
+    await engine.dispose()
+    return found
+
+
+def test_create_admin_creates_then_promotes_idempotently(
+    project_root: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    url = admin_env(monkeypatch, tmp_path)
+    assert main(["migrate"]) == 0
+    capsys.readouterr()
+
+    first = main(["create-admin", "--email", "Root@Example.com", "--password", "s3cret-enough"])
+    second = main(["create-admin", "--email", "root@example.com", "--password", "another-one"])
+
+    assert (first, second) == (0, 0)
+    assert asyncio.run(users_table(url)) == [("root@example.com", "admin", True)]
+    output = capsys.readouterr().out
+    assert "root@example.com is an active admin" in output
+    assert "s3cret-enough" not in output
+
+
+@pytest.mark.parametrize(
+    ("email", "password", "message"),
+    [
+        ("root@example.com", "short", "error: A password must be 8 to 128 characters long."),
+        ("not-an-email", "long enough", "error: --email 'not-an-email' is not an email address"),
+    ],
+)
+def test_create_admin_refuses_bad_input_in_one_line(
+    project_root: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    email: str,
+    password: str,
+    message: str,
+) -> None:
+    admin_env(monkeypatch, tmp_path)
+    assert main(["migrate"]) == 0
+    capsys.readouterr()
+
+    assert main(["create-admin", "--email", email, "--password", password]) == 2
+
+    assert capsys.readouterr().err.strip() == message

@@ -1,5 +1,7 @@
 """Liveness and readiness over HTTP (SPEC section 5, health)."""
 
+from dataclasses import replace
+
 import httpx
 from fastapi import FastAPI
 
@@ -23,6 +25,7 @@ async def test_ready_reports_each_check(client: httpx.AsyncClient) -> None:
     assert body["status"] == "pass"
     assert body["checks"]["database"]["status"] == "pass"
     assert body["checks"]["database"]["latency_ms"] >= 0
+    assert body["checks"]["cache"]["status"] == "pass"
 
 
 class DownCheck:
@@ -35,17 +38,14 @@ class DownCheck:
 
 def replace_checks(app: FastAPI, *checks: DownCheck) -> None:
     current: ApiDependencies = app.state.dependencies
-    app.state.dependencies = ApiDependencies(
-        unit_of_work=current.unit_of_work, health_checks=[*current.health_checks, *checks]
-    )
+    app.state.dependencies = replace(current, health_checks=[*current.health_checks, *checks])
 
 
 async def test_a_critical_dependency_down_is_503_fail(
     app: FastAPI, client: httpx.AsyncClient
 ) -> None:
-    app.state.dependencies = ApiDependencies(
-        unit_of_work=app.state.dependencies.unit_of_work,
-        health_checks=[DownCheck("database", critical=True)],
+    app.state.dependencies = replace(
+        app.state.dependencies, health_checks=[DownCheck("database", critical=True)]
     )
 
     response = await client.get("/health/ready")

@@ -23,8 +23,10 @@ async def count_items(client: httpx.AsyncClient) -> int:
     return total
 
 
-async def test_create_answers_201_with_location(client: httpx.AsyncClient) -> None:
-    response = await client.post(ITEMS, json={"name": "lamp", "price": 19.5, "description": "red"})
+async def test_create_answers_201_with_location(user_client: httpx.AsyncClient) -> None:
+    response = await user_client.post(
+        ITEMS, json={"name": "lamp", "price": 19.5, "description": "red"}
+    )
 
     assert response.status_code == 201
     item = response.json()
@@ -33,20 +35,20 @@ async def test_create_answers_201_with_location(client: httpx.AsyncClient) -> No
     assert item["created_at"].endswith("Z")
 
 
-async def test_read_returns_what_was_created(client: httpx.AsyncClient) -> None:
-    created = await create(client)
+async def test_read_returns_what_was_created(user_client: httpx.AsyncClient) -> None:
+    created = await create(user_client)
 
-    response = await client.get(f"{ITEMS}/{created['id']}")
+    response = await user_client.get(f"{ITEMS}/{created['id']}")
 
     assert response.status_code == 200
     assert response.json() == created
 
 
-async def test_list_is_paginated_with_meta(client: httpx.AsyncClient) -> None:
+async def test_list_is_paginated_with_meta(user_client: httpx.AsyncClient) -> None:
     for n in range(3):
-        await create(client, name=f"item {n}")
+        await create(user_client, name=f"item {n}")
 
-    response = await client.get(ITEMS, params={"limit": 2, "offset": 1})
+    response = await user_client.get(ITEMS, params={"limit": 2, "offset": 1})
 
     assert response.status_code == 200
     body = response.json()
@@ -54,43 +56,45 @@ async def test_list_is_paginated_with_meta(client: httpx.AsyncClient) -> None:
     assert [item["name"] for item in body["data"]] == ["item 1", "item 0"]
 
 
-async def test_list_defaults_to_twenty(client: httpx.AsyncClient) -> None:
-    body = (await client.get(ITEMS)).json()
+async def test_list_defaults_to_twenty(user_client: httpx.AsyncClient) -> None:
+    body = (await user_client.get(ITEMS)).json()
 
     assert body == {"data": [], "meta": {"total": 0, "limit": 20, "offset": 0}}
 
 
-async def test_patch_changes_only_the_given_fields(client: httpx.AsyncClient) -> None:
-    created = await create(client, description="old")
+async def test_patch_changes_only_the_given_fields(user_client: httpx.AsyncClient) -> None:
+    created = await create(user_client, description="old")
 
-    response = await client.patch(f"{ITEMS}/{created['id']}", json={"price": "5"})
+    response = await user_client.patch(f"{ITEMS}/{created['id']}", json={"price": "5"})
 
     assert response.status_code == 200
     item = response.json()
     assert (item["name"], item["price"], item["description"]) == ("lamp", "5.00", "old")
-    assert (await client.get(f"{ITEMS}/{created['id']}")).json() == item
+    assert (await user_client.get(f"{ITEMS}/{created['id']}")).json() == item
 
 
-async def test_patch_with_null_description_clears_it(client: httpx.AsyncClient) -> None:
-    created = await create(client, description="old")
+async def test_patch_with_null_description_clears_it(user_client: httpx.AsyncClient) -> None:
+    created = await create(user_client, description="old")
 
-    response = await client.patch(f"{ITEMS}/{created['id']}", json={"description": None})
+    response = await user_client.patch(f"{ITEMS}/{created['id']}", json={"description": None})
 
     assert response.json()["description"] is None
 
 
-async def test_delete_answers_204_and_the_item_is_gone(client: httpx.AsyncClient) -> None:
-    created = await create(client)
+async def test_delete_answers_204_and_the_item_is_gone(user_client: httpx.AsyncClient) -> None:
+    created = await create(user_client)
 
-    response = await client.delete(f"{ITEMS}/{created['id']}")
+    response = await user_client.delete(f"{ITEMS}/{created['id']}")
 
     assert (response.status_code, response.content) == (204, b"")
-    assert_problem(await client.get(f"{ITEMS}/{created['id']}"), 404)
+    assert_problem(await user_client.get(f"{ITEMS}/{created['id']}"), 404)
 
 
 @pytest.mark.parametrize("method", ["GET", "PATCH", "DELETE"])
-async def test_an_unknown_item_is_a_404_problem(client: httpx.AsyncClient, method: str) -> None:
-    response = await client.request(method, f"{ITEMS}/{uuid4()}", json={"name": "x"})
+async def test_an_unknown_item_is_a_404_problem(
+    user_client: httpx.AsyncClient, method: str
+) -> None:
+    response = await user_client.request(method, f"{ITEMS}/{uuid4()}", json={"name": "x"})
 
     body = assert_problem(response, 404)
     assert str(body["type"]).endswith("item-not-found")
@@ -111,25 +115,27 @@ async def test_an_unknown_item_is_a_404_problem(client: httpx.AsyncClient, metho
     ],
 )
 async def test_invalid_create_is_a_422_problem_and_writes_nothing(
-    client: httpx.AsyncClient, payload: dict[str, Any], field: str
+    user_client: httpx.AsyncClient, payload: dict[str, Any], field: str
 ) -> None:
-    response = await client.post(ITEMS, json=payload)
+    response = await user_client.post(ITEMS, json=payload)
 
     body = assert_problem(response, 422)
     assert field in [error["field"] for error in body["errors"]]  # type: ignore[attr-defined]
-    assert await count_items(client) == 0
+    assert await count_items(user_client) == 0
 
 
 @pytest.mark.parametrize(
     "content", [b"{not json", b"[]", b'"lamp"', b"", '{"name": "l\u00e4mp"'.encode()]
 )
-async def test_a_malformed_body_is_a_422_problem(client: httpx.AsyncClient, content: bytes) -> None:
-    response = await client.post(
+async def test_a_malformed_body_is_a_422_problem(
+    user_client: httpx.AsyncClient, content: bytes
+) -> None:
+    response = await user_client.post(
         ITEMS, content=content, headers={"content-type": "application/json"}
     )
 
     assert_problem(response, 422)
-    assert await count_items(client) == 0
+    assert await count_items(user_client) == 0
 
 
 @pytest.mark.parametrize(
@@ -137,14 +143,14 @@ async def test_a_malformed_body_is_a_422_problem(client: httpx.AsyncClient, cont
     [{}, {"name": None}, {"price": None}, {"price": "-5"}, {"owner": "me"}, {"name": " "}],
 )
 async def test_invalid_patch_is_a_422_problem_and_changes_nothing(
-    client: httpx.AsyncClient, payload: dict[str, Any]
+    user_client: httpx.AsyncClient, payload: dict[str, Any]
 ) -> None:
-    created = await create(client)
+    created = await create(user_client)
 
-    response = await client.patch(f"{ITEMS}/{created['id']}", json=payload)
+    response = await user_client.patch(f"{ITEMS}/{created['id']}", json=payload)
 
     assert_problem(response, 422)
-    assert (await client.get(f"{ITEMS}/{created['id']}")).json() == created
+    assert (await user_client.get(f"{ITEMS}/{created['id']}")).json() == created
 
 
 @pytest.mark.parametrize(
@@ -157,18 +163,70 @@ async def test_invalid_patch_is_a_422_problem_and_changes_nothing(
     ],
 )
 async def test_invalid_pagination_is_a_422_problem(
-    client: httpx.AsyncClient, query: dict[str, Any], field: str
+    user_client: httpx.AsyncClient, query: dict[str, Any], field: str
 ) -> None:
-    body = assert_problem(await client.get(ITEMS, params=query), 422)
+    body = assert_problem(await user_client.get(ITEMS, params=query), 422)
 
     assert [error["field"] for error in body["errors"]] == [field]  # type: ignore[attr-defined]
 
 
-async def test_a_malformed_item_id_is_a_422_problem(client: httpx.AsyncClient) -> None:
-    body = assert_problem(await client.get(f"{ITEMS}/not-a-uuid"), 422)
+async def test_a_malformed_item_id_is_a_422_problem(user_client: httpx.AsyncClient) -> None:
+    body = assert_problem(await user_client.get(f"{ITEMS}/not-a-uuid"), 422)
 
     assert body["errors"][0]["field"] == "path.item_id"  # type: ignore[index]
 
 
-async def test_a_trailing_slash_is_a_404_not_a_redirect(client: httpx.AsyncClient) -> None:
-    assert_problem(await client.get(f"{ITEMS}/"), 404)
+async def test_a_trailing_slash_is_a_404_not_a_redirect(user_client: httpx.AsyncClient) -> None:
+    assert_problem(await user_client.get(f"{ITEMS}/"), 404)
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("GET", ""), ("POST", ""), ("GET", "/{id}"), ("PATCH", "/{id}"), ("DELETE", "/{id}")],
+)
+async def test_every_items_endpoint_needs_a_token(
+    client: httpx.AsyncClient, method: str, path: str
+) -> None:
+    response = await client.request(method, ITEMS + path.format(id=uuid4()), json={"name": "x"})
+
+    assert_problem(response, 401)
+    assert response.headers["www-authenticate"] == "Bearer"
+
+
+@pytest.mark.parametrize("method", ["GET", "PATCH", "DELETE"])
+async def test_another_users_item_is_a_404_not_a_403(
+    user_client: httpx.AsyncClient, other_user_client: httpx.AsyncClient, method: str
+) -> None:
+    created = await create(user_client)
+
+    response = await other_user_client.request(
+        method, f"{ITEMS}/{created['id']}", json={"name": "mine now"}
+    )
+
+    assert_problem(response, 404)
+    assert (await user_client.get(f"{ITEMS}/{created['id']}")).json() == created
+
+
+async def test_each_user_lists_only_their_own_items(
+    user_client: httpx.AsyncClient, other_user_client: httpx.AsyncClient
+) -> None:
+    mine = await create(user_client, name="mine")
+    await create(other_user_client, name="theirs")
+
+    body = (await user_client.get(ITEMS)).json()
+
+    assert body["meta"]["total"] == 1
+    assert [item["id"] for item in body["data"]] == [mine["id"]]
+    assert mine["owner_id"] == (await user_client.get("/api/v1/users/me")).json()["id"]
+
+
+async def test_an_admin_lists_reads_and_changes_everyones_items(
+    user_client: httpx.AsyncClient, admin_client: httpx.AsyncClient
+) -> None:
+    created = await create(user_client)
+
+    assert (await admin_client.get(ITEMS)).json()["meta"]["total"] == 1
+    assert (await admin_client.get(f"{ITEMS}/{created['id']}")).json() == created
+    patched = await admin_client.patch(f"{ITEMS}/{created['id']}", json={"name": "confiscated"})
+    assert patched.json()["name"] == "confiscated"
+    assert (await admin_client.delete(f"{ITEMS}/{created['id']}")).status_code == 204

@@ -5,21 +5,40 @@ from datetime import UTC
 from decimal import Decimal
 from uuid import uuid4
 
+import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from {{ cookiecutter.package_name }}.domain.actor import Actor
 from {{ cookiecutter.package_name }}.domain.items.entities import Item, ItemChanges
 from {{ cookiecutter.package_name }}.domain.items.service import ItemService
 from {{ cookiecutter.package_name }}.domain.pagination import PageRequest
+from {{ cookiecutter.package_name }}.domain.users.entities import User
 from {{ cookiecutter.package_name }}.infrastructure.database.engine import create_session_factory
 from {{ cookiecutter.package_name }}.infrastructure.database.unit_of_work import SqlUnitOfWork
+
+from ..unit.fakes import InMemoryCache
 
 
 def unit_of_work(engine: AsyncEngine) -> SqlUnitOfWork:
     return SqlUnitOfWork(create_session_factory(engine))
 
 
-async def test_an_added_item_reads_back_equal(engine: AsyncEngine) -> None:
-    item = Item(name="lamp", price=Decimal("19.99"), description="bright")
+async def add_user(engine: AsyncEngine, email: str) -> User:
+    user = User(email=email, password_hash="not-a-real-hash")
+    async with unit_of_work(engine) as uow:
+        await uow.users.add(user)
+        await uow.commit()
+    return user
+
+
+@pytest.fixture
+async def owner(engine: AsyncEngine) -> User:
+    """Every item has an owner, and the foreign key wants the user to exist."""
+    return await add_user(engine, "owner@example.com")
+
+
+async def test_an_added_item_reads_back_equal(engine: AsyncEngine, owner: User) -> None:
+    item = Item(name="lamp", price=Decimal("19.99"), description="bright", owner_id=owner.id)
     async with unit_of_work(engine) as uow:
         await uow.items.add(item)
         await uow.commit()
@@ -31,9 +50,9 @@ async def test_an_added_item_reads_back_equal(engine: AsyncEngine) -> None:
     assert stored.created_at.tzinfo is UTC
 
 
-async def test_money_is_exact_at_the_extremes(engine: AsyncEngine) -> None:
+async def test_money_is_exact_at_the_extremes(engine: AsyncEngine, owner: User) -> None:
     prices = [Decimal("0.00"), Decimal("0.01"), Decimal("9999999999.99")]
-    items = [Item(name=str(price), price=price) for price in prices]
+    items = [Item(name=str(price), price=price, owner_id=owner.id) for price in prices]
     async with unit_of_work(engine) as uow:
         for item in items:
             await uow.items.add(item)
@@ -45,8 +64,8 @@ async def test_money_is_exact_at_the_extremes(engine: AsyncEngine) -> None:
     assert [item.price for item in stored if item] == prices
 
 
-async def test_work_not_committed_is_rolled_back(engine: AsyncEngine) -> None:
-    item = Item(name="lamp", price=Decimal("1.00"))
+async def test_work_not_committed_is_rolled_back(engine: AsyncEngine, owner: User) -> None:
+    item = Item(name="lamp", price=Decimal("1.00"), owner_id=owner.id)
     async with unit_of_work(engine) as uow:
         await uow.items.add(item)
 
@@ -54,8 +73,8 @@ async def test_work_not_committed_is_rolled_back(engine: AsyncEngine) -> None:
         assert await uow.items.get(item.id) is None
 
 
-async def test_list_is_newest_first_and_counts_everything(engine: AsyncEngine) -> None:
-    items = [Item(name=f"item {n}", price=Decimal(n)) for n in range(5)]
+async def test_list_is_newest_first_and_counts_everything(engine: AsyncEngine, owner: User) -> None:
+    items = [Item(name=f"item {n}", price=Decimal(n), owner_id=owner.id) for n in range(5)]
     async with unit_of_work(engine) as uow:
         for item in items:
             await uow.items.add(item)
@@ -70,8 +89,8 @@ async def test_list_is_newest_first_and_counts_everything(engine: AsyncEngine) -
     assert (beyond.items, beyond.total) == ([], 5)
 
 
-async def test_update_and_delete(engine: AsyncEngine) -> None:
-    item = Item(name="lamp", price=Decimal("1.00"))
+async def test_update_and_delete(engine: AsyncEngine, owner: User) -> None:
+    item = Item(name="lamp", price=Decimal("1.00"), owner_id=owner.id)
     async with unit_of_work(engine) as uow:
         await uow.items.add(item)
         await uow.commit()
@@ -89,19 +108,36 @@ async def test_update_and_delete(engine: AsyncEngine) -> None:
         assert await uow.items.get(item.id) is None
 
 
-async def test_concurrent_partial_updates_both_survive(engine: AsyncEngine) -> None:
+async def test_concurrent_partial_updates_both_survive(engine: AsyncEngine, owner: User) -> None:
     # PostgreSQL: the row lock of `for_update`. SQLite: the write lock `BEGIN IMMEDIATE` takes.
     session_factory = create_session_factory(engine)
-    item = await ItemService(SqlUnitOfWork(session_factory)).create(
-        Item(name="lamp", price=Decimal("1.00"))
-    )
+    actor = Actor(user_id=owner.id, role=owner.role)
+
+    def service() -> ItemService:
+        return ItemService(SqlUnitOfWork(session_factory), InMemoryCache())
+
+    item = await service().create(Item(name="lamp", price=Decimal("1.00"), owner_id=owner.id))
 
     await asyncio.gather(
-        ItemService(SqlUnitOfWork(session_factory)).update(item.id, ItemChanges(name="desk lamp")),
-        ItemService(SqlUnitOfWork(session_factory)).update(
-            item.id, ItemChanges(price=Decimal("2.00"))
-        ),
+        service().update(actor, item.id, ItemChanges(name="desk lamp")),
+        service().update(actor, item.id, ItemChanges(price=Decimal("2.00"))),
     )
 
-    stored = await ItemService(SqlUnitOfWork(session_factory)).get(item.id)
+    stored = await service().get(actor, item.id)
     assert (stored.name, stored.price) == ("desk lamp", Decimal("2.00"))
+
+
+async def test_list_filters_by_owner(engine: AsyncEngine, owner: User) -> None:
+    other = await add_user(engine, "other@example.com")
+    mine = Item(name="mine", price=Decimal("1.00"), owner_id=owner.id)
+    async with unit_of_work(engine) as uow:
+        await uow.items.add(mine)
+        await uow.items.add(Item(name="theirs", price=Decimal("1.00"), owner_id=other.id))
+        await uow.commit()
+
+    async with unit_of_work(engine) as uow:
+        owned = await uow.items.list(PageRequest(), owner_id=owner.id)
+        everything = await uow.items.list(PageRequest())
+
+    assert (owned.total, owned.items) == (1, [mine])
+    assert everything.total == 2

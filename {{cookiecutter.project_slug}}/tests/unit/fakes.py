@@ -1,13 +1,81 @@
 """In-memory fakes of the domain's ports: obviously correct, no server, no SQLAlchemy."""
 
+from collections.abc import Hashable
 from dataclasses import replace
+from datetime import datetime
 from types import TracebackType
-from typing import Self
+from typing import Generic, Self, TypeVar
 from uuid import UUID
 
-from {{ cookiecutter.package_name }}.domain.pagination import Page, PageRequest
+from {{ cookiecutter.package_name }}.domain.auth.entities import RefreshToken, RefreshTokenFamily
+from {{ cookiecutter.package_name }}.domain.cache import Loader
 {%- if cookiecutter.include_example_domain == "y" %}
 from {{ cookiecutter.package_name }}.domain.items.entities import Item
+{%- endif %}
+from {{ cookiecutter.package_name }}.domain.pagination import Page, PageRequest
+from {{ cookiecutter.package_name }}.domain.users.entities import User
+from {{ cookiecutter.package_name }}.domain.users.errors import EmailTakenError
+
+
+class InMemoryUsers:
+    def __init__(self) -> None:
+        self.rows: dict[UUID, User] = {}
+
+    async def get(self, user_id: UUID, *, for_update: bool = False) -> User | None:
+        return self.rows.get(user_id)
+
+    async def get_by_email(self, email: str) -> User | None:
+        return next((user for user in self.rows.values() if user.email == email), None)
+
+    async def list(self, page: PageRequest) -> Page[User]:
+        newest_first = sorted(self.rows.values(), key=lambda user: user.created_at, reverse=True)
+        window = newest_first[page.offset : page.offset + page.limit]
+        return Page(items=window, total=len(self.rows), request=page)
+
+    async def add(self, user: User) -> None:
+        if await self.get_by_email(user.email) is not None:
+            raise EmailTakenError()
+        self.rows[user.id] = user
+
+    async def update(self, user: User) -> None:
+        self.rows[user.id] = user
+
+
+class InMemoryRefreshTokens:
+    def __init__(self) -> None:
+        self.families: dict[UUID, RefreshTokenFamily] = {}
+        self.tokens: dict[str, RefreshToken] = {}  # by hash, as the database finds them
+
+    def snapshot(self) -> Self:
+        copy = type(self)()
+        copy.families, copy.tokens = dict(self.families), dict(self.tokens)
+        return copy
+
+    async def add_family(self, family: RefreshTokenFamily) -> None:
+        self.families[family.id] = family
+
+    async def add(self, token: RefreshToken) -> None:
+        self.tokens[token.token_hash] = token
+
+    async def find(self, token_hash: str, *, for_update: bool = False) -> RefreshToken | None:
+        token = self.tokens.get(token_hash)
+        return None if token is None else replace(token, family=self.families[token.family.id])
+
+    async def spend(self, token_id: UUID, at: datetime) -> None:
+        for token_hash, token in self.tokens.items():
+            if token.id == token_id:
+                self.tokens[token_hash] = replace(token, spent_at=at)
+
+    async def revoke_family(self, family_id: UUID, at: datetime) -> None:
+        if not self.families[family_id].is_revoked:
+            self.families[family_id] = replace(self.families[family_id], revoked_at=at)
+
+    async def revoke_families_of(self, user_id: UUID, at: datetime) -> list[UUID]:
+        live = [f.id for f in self.families.values() if f.user_id == user_id and not f.is_revoked]
+        for family_id in live:
+            await self.revoke_family(family_id, at)
+        return live
+{%- if cookiecutter.include_example_domain == "y" %}
 
 
 class InMemoryItems:
@@ -17,10 +85,11 @@ class InMemoryItems:
     async def get(self, item_id: UUID, *, for_update: bool = False) -> Item | None:
         return self.rows.get(item_id)
 
-    async def list(self, page: PageRequest) -> Page[Item]:
-        newest_first = sorted(self.rows.values(), key=lambda item: item.created_at, reverse=True)
+    async def list(self, page: PageRequest, *, owner_id: UUID | None = None) -> Page[Item]:
+        mine = [item for item in self.rows.values() if owner_id in (None, item.owner_id)]
+        newest_first = sorted(mine, key=lambda item: item.created_at, reverse=True)
         window = newest_first[page.offset : page.offset + page.limit]
-        return Page(items=window, total=len(self.rows), request=page)
+        return Page(items=window, total=len(mine), request=page)
 
     async def add(self, item: Item) -> None:
         self.rows[item.id] = item
@@ -37,6 +106,9 @@ class FakeUnitOfWork:
     """Changes become visible in `committed` state only on `commit()`, like a real transaction."""
 
     def __init__(self) -> None:
+        self.committed_users, self.users = InMemoryUsers(), InMemoryUsers()
+        self.committed_refresh_tokens = InMemoryRefreshTokens()
+        self.refresh_tokens = InMemoryRefreshTokens()
 {%- if cookiecutter.include_example_domain == "y" %}
         self.committed_items = InMemoryItems()
         self.items = InMemoryItems()
@@ -44,6 +116,8 @@ class FakeUnitOfWork:
         self.commits = 0
 
     async def __aenter__(self) -> Self:
+        self.users.rows = dict(self.committed_users.rows)
+        self.refresh_tokens = self.committed_refresh_tokens.snapshot()
 {%- if cookiecutter.include_example_domain == "y" %}
         self.items.rows = dict(self.committed_items.rows)
 {%- endif %}
@@ -58,7 +132,36 @@ class FakeUnitOfWork:
         return None
 
     async def commit(self) -> None:
+        self.committed_users.rows = dict(self.users.rows)
+        self.committed_refresh_tokens = self.refresh_tokens.snapshot()
 {%- if cookiecutter.include_example_domain == "y" %}
         self.committed_items.rows = dict(self.items.rows)
 {%- endif %}
         self.commits += 1
+
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+class InMemoryCache(Generic[K, V]):
+    """The `Cache` port as a dict; it remembers what was forgotten, for assertions."""
+
+    def __init__(self) -> None:
+        self.entries: dict[K, V] = {}
+        self.forgotten: list[K] = []
+
+    async def get_or_load(self, key: K, load: Loader[V]) -> V | None:
+        if key in self.entries:
+            return self.entries[key]
+        value = await load()
+        if value is not None:
+            self.entries[key] = value
+        return value
+
+    def prefetch(self, key: K) -> None:
+        return None
+
+    async def forget(self, key: K) -> None:
+        self.entries.pop(key, None)
+        self.forgotten.append(key)

@@ -12,7 +12,16 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from ..domain.errors import ConflictError, DomainError, InvalidInputError, NotFoundError
+from ..domain.auth.errors import InvalidAccessTokenError
+from ..domain.errors import (
+    AuthenticationError,
+    ConflictError,
+    DomainError,
+    InvalidInputError,
+    NotFoundError,
+    PermissionDeniedError,
+    TooManyRequestsError,
+)
 from ..shared.logging import get_logger
 from ..shared.request_context import current_trace_id
 from .schemas.problems import Problem
@@ -22,9 +31,12 @@ PROBLEM_JSON = "application/problem+json"
 PROBLEM_TYPE_PREFIX = "tag:{{ cookiecutter.project_slug }},2026:problems/"
 
 DOMAIN_ERROR_STATUS: Mapping[type[DomainError], int] = {
+    AuthenticationError: 401,
+    PermissionDeniedError: 403,
     NotFoundError: 404,
     ConflictError: 409,
     InvalidInputError: 422,
+    TooManyRequestsError: 429,
 }
 
 # Friendlier wording than the bare reason phrase Starlette puts in `detail`.
@@ -111,7 +123,23 @@ async def handle_domain_error(request: Request, exc: Exception) -> ProblemRespon
     status = next(
         (code for kind, code in DOMAIN_ERROR_STATUS.items() if isinstance(exc, kind)), 400
     )
-    return problem_response(request, status, exc.detail, type_=PROBLEM_TYPE_PREFIX + exc.code)
+    return problem_response(
+        request,
+        status,
+        exc.detail,
+        type_=PROBLEM_TYPE_PREFIX + exc.code,
+        headers=_domain_error_headers(exc),
+    )
+
+
+def _domain_error_headers(exc: DomainError) -> dict[str, str] | None:
+    if isinstance(exc, AuthenticationError):
+        # RFC 6750 section 3: a 401 names the scheme to use, and says why a token failed.
+        invalid = isinstance(exc, InvalidAccessTokenError)
+        return {"WWW-Authenticate": 'Bearer error="invalid_token"' if invalid else "Bearer"}
+    if isinstance(exc, TooManyRequestsError):
+        return {"Retry-After": str(exc.retry_after_seconds)}
+    return None
 
 
 async def handle_unexpected_error(request: Request, exc: Exception) -> ProblemResponse:

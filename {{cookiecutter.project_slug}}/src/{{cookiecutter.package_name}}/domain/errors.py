@@ -21,3 +21,23 @@ class ConflictError(DomainError):
 
 class InvalidInputError(DomainError):
     code = "invalid-input"
+
+
+class AuthenticationError(DomainError):
+    """The caller could not be identified: no credentials, or wrong, expired or revoked ones."""
+
+    code = "unauthenticated"
+
+
+class PermissionDeniedError(DomainError):
+    """The caller is known, but their role does not grant what they asked for."""
+
+    code = "permission-denied"
+
+
+class TooManyRequestsError(DomainError):
+    code = "too-many-requests"
+
+    def __init__(self, detail: str, retry_after_seconds: int) -> None:
+        super().__init__(detail)
+        self.retry_after_seconds = retry_after_seconds

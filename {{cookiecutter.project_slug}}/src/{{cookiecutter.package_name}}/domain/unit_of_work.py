@@ -2,10 +2,12 @@
 
 from types import TracebackType
 from typing import Protocol, Self
-{%- if cookiecutter.include_example_domain == "y" %}
 
+from .auth.ports import RefreshTokenRepository
+{%- if cookiecutter.include_example_domain == "y" %}
 from .items.ports import ItemRepository
 {%- endif %}
+from .users.ports import UserRepository
 
 
 class UnitOfWork(Protocol):
@@ -13,6 +15,12 @@ class UnitOfWork(Protocol):
 
     Repositories are usable only inside the block, where they share one transaction.
     """
+
+    @property
+    def users(self) -> UserRepository: ...
+
+    @property
+    def refresh_tokens(self) -> RefreshTokenRepository: ...
 {%- if cookiecutter.include_example_domain == "y" %}
 
     @property

@@ -13,6 +13,7 @@ REDACTED = "[redacted]"
 # Keys whose values are credentials. Matching is by substring so `refresh_token`,
 # `new_password` and `Authorization` are all caught without listing every spelling.
 SENSITIVE_KEY_PARTS = ("password", "token", "secret", "authorization", "cookie", "hash")
+QUIET_BELOW_INFO = ("aiosqlite",)
 
 
 def _is_sensitive(key: str) -> bool:
@@ -79,6 +80,10 @@ def configure_logging(level: str = "INFO") -> None:
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         logging.getLogger(name).handlers.clear()
         logging.getLogger(name).propagate = True
+    # These log every statement with its bound values at DEBUG, and the values include password
+    # and token hashes: they stay at INFO whatever LOG_LEVEL says.
+    for name in QUIET_BELOW_INFO:
+        logging.getLogger(name).setLevel(max(logging.INFO, root.level))
 
 
 def get_logger(name: str) -> structlog.stdlib.BoundLogger:

@@ -1,7 +1,7 @@
 """Service configuration, read once from the environment and `.env` (pydantic-settings)."""
 
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -9,6 +9,9 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 DEFAULT_SECRET_KEY = "insecure-development-key-change-me"  # noqa: S105 - production refuses it
 MIN_SECRET_KEY_BYTES = 32
 EMBEDDED_DATABASE_URL = "sqlite+aiosqlite:///./var/{{ cookiecutter.package_name }}.sqlite3"
+JwtAlgorithm = Literal[
+    "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "ES256", "ES384"
+]
 
 
 class Environment(StrEnum):
@@ -43,9 +46,12 @@ class Settings(BaseSettings):
     # Short on purpose: a slow Redis must cost a request milliseconds, not seconds.
     redis_socket_timeout_seconds: float = Field(default=0.25, gt=0)
     redis_connect_timeout_seconds: float = Field(default=0.25, gt=0)
+    # Per process. Beyond it a call waits for a free connection (within the timeouts above).
+    redis_max_connections: int = Field(default=50, ge=1)
     celery_broker_url: str | None = None
 
-    jwt_algorithm: str = "HS256"
+    # Never `none`; HS* signs with SECRET_KEY, the others need the two key files.
+    jwt_algorithm: JwtAlgorithm = "HS256"
     jwt_issuer: str = "{{ cookiecutter.project_slug }}"
     jwt_audience: str = "{{ cookiecutter.project_slug }}"
     jwt_private_key_file: str | None = None
@@ -53,9 +59,24 @@ class Settings(BaseSettings):
     access_token_ttl_seconds: int = Field(default=900, gt=0)
     refresh_token_ttl_seconds: int = Field(default=7 * 24 * 3600, gt=0)
     refresh_reuse_grace_seconds: int = Field(default=0, ge=0)
+    # argon2id cost; the defaults are RFC 9106's second recommendation. Stored hashes made
+    # with other values are re-made at their owner's next sign-in.
+    password_hash_time_cost: int = Field(default=3, ge=1)
+    password_hash_memory_kib: int = Field(default=65536, ge=64)
+    password_hash_parallelism: int = Field(default=4, ge=1)
+    login_max_failures_per_account: int = Field(default=5, ge=1)
+    login_max_failures_per_client: int = Field(default=20, ge=1)
+    login_failure_window_seconds: int = Field(default=900, gt=0)
 
     rate_limit_per_minute: int = Field(default=100, ge=0)
     cache_ttl_seconds: int = Field(default=300, gt=0)
+    # Off only to measure or debug the database path: every read then goes to the database.
+    cache_enabled: bool = True
+    cache_max_entries: int = Field(default=10_000, ge=1)  # the in-process cache's bound
+    # After this many Redis failures in a row the cache stops asking Redis for the reset time,
+    # then lets one probe through (docs/caching.md).
+    cache_breaker_failure_threshold: int = Field(default=5, ge=1)
+    cache_breaker_reset_seconds: float = Field(default=10.0, gt=0)
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
     @field_validator("cors_origins", mode="before")

@@ -42,8 +42,10 @@ class ItemCreate(BaseModel):
     description: ItemDescription | None = None
     price: Price
 
-    def to_entity(self) -> Item:
-        return Item(name=self.name, description=self.description, price=self.price)
+    def to_entity(self, owner_id: UUID) -> Item:
+        return Item(
+            name=self.name, description=self.description, price=self.price, owner_id=owner_id
+        )
 
 
 class ItemUpdate(BaseModel):
@@ -76,6 +78,7 @@ class ItemOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: UUID
+    owner_id: UUID
     name: str
     description: str | None
     price: Decimal

@@ -14,6 +14,6 @@ class Problem(BaseModel):
     title: str = Field(examples=["Not Found"])
     status: int = Field(examples=[404])
     detail: str = Field(examples=["The requested resource does not exist."])
-    instance: str = Field(examples=["/api/v1/items/6b0f0c1e-6d1a-4c39-9a7e-0d0a7b1b1d1d"])
+    instance: str = Field(examples=["/api/v1/users/6b0f0c1e-6d1a-4c39-9a7e-0d0a7b1b1d1d"])
     trace_id: str | None = Field(examples=["4bf92f3577b34da6a3ce929d0e0e4736"])
     errors: list[FieldError] | None = None

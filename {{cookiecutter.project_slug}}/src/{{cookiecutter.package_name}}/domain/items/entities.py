@@ -29,6 +29,7 @@ UNSET: Final = Unset.UNSET
 class Item:
     name: str
     price: Decimal
+    owner_id: UUID  # the user who created it; others see it only with `items:read:any`
     description: str | None = None
     id: UUID = field(default_factory=uuid4)
     created_at: datetime = field(default_factory=utc_now)

@@ -3,14 +3,21 @@
 from typing import Protocol
 from uuid import UUID
 
+from ..cache import Cache
 from ..pagination import Page, PageRequest
 from .entities import Item
+
+
+class ItemCache(Cache[UUID, Item], Protocol):
+    """Items by id; the adapter (Redis or in-process) is chosen in `create_app()`."""
 
 
 class ItemRepository(Protocol):
     async def get(self, item_id: UUID, *, for_update: bool = False) -> Item | None: ...
 
-    async def list(self, page: PageRequest) -> Page[Item]: ...
+    async def list(self, page: PageRequest, *, owner_id: UUID | None = None) -> Page[Item]:
+        """Newest first; only `owner_id`'s items when it is given."""
+        ...
 
     async def add(self, item: Item) -> None: ...
 

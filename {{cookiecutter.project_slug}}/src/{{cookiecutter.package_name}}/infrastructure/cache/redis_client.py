@@ -1,6 +1,9 @@
 """The process's Redis connection pool, with timeouts from config (redis-py asyncio)."""
 
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from ...shared.settings import Settings
 
@@ -9,11 +12,18 @@ def create_redis(settings: Settings) -> Redis | None:
     """One client (and pool) per process; `None` in embedded mode, where no Redis is configured."""
     if not settings.redis_url:
         return None
-    return Redis.from_url(
+    # Blocking: when every connection is busy, a call waits its turn (bounded by `timeout`)
+    # instead of failing at once, which under a burst would look like an outage.
+    pool = BlockingConnectionPool.from_url(
         settings.redis_url,
+        max_connections=settings.redis_max_connections,
+        timeout=settings.redis_socket_timeout_seconds,
         socket_timeout=settings.redis_socket_timeout_seconds,
         socket_connect_timeout=settings.redis_connect_timeout_seconds,
-        # Failing fast is the point: callers fall back (cache) or fail open (limits).
-        retry_on_timeout=False,
+        # Failing fast is the point: callers fall back (cache) or fail open (limits). redis-py's
+        # default retries up to ten times with backoff; here a connection found broken (say,
+        # Redis restarted since it was pooled) is retried once at once, and a timeout never.
+        retry=Retry(NoBackoff(), 1, supported_errors=(RedisConnectionError,)),
         health_check_interval=30,
     )
+    return Redis.from_pool(pool)

@@ -2,7 +2,7 @@
 
 from uuid import UUID
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ...domain.items.entities import Item
@@ -13,6 +13,7 @@ from .tables import ItemRow
 def _to_entity(row: ItemRow) -> Item:
     return Item(
         id=row.id,
+        owner_id=row.owner_id,
         name=row.name,
         description=row.description,
         price=row.price,
@@ -32,10 +33,12 @@ class SqlItemRepository:
         row = (await self._session.execute(query)).scalar_one_or_none()
         return None if row is None else _to_entity(row)
 
-    async def list(self, page: PageRequest) -> Page[Item]:
-        total = await self._session.scalar(select(func.count()).select_from(ItemRow))
+    async def list(self, page: PageRequest, *, owner_id: UUID | None = None) -> Page[Item]:
+        owned = ItemRow.owner_id == owner_id if owner_id is not None else true()
+        total = await self._session.scalar(select(func.count()).select_from(ItemRow).where(owned))
         rows = await self._session.scalars(
             select(ItemRow)
+            .where(owned)
             .order_by(ItemRow.created_at.desc(), ItemRow.id)
             .limit(page.limit)
             .offset(page.offset)
@@ -46,6 +49,7 @@ class SqlItemRepository:
         self._session.add(
             ItemRow(
                 id=item.id,
+                owner_id=item.owner_id,
                 name=item.name,
                 description=item.description,
                 price=item.price,

@@ -10,7 +10,7 @@ from decimal import Decimal
 {%- endif %}
 from uuid import UUID
 
-from sqlalchemy import MetaData{% if cookiecutter.include_example_domain == "y" %}, String, Text{% endif %}
+from sqlalchemy import ForeignKey, {% if cookiecutter.include_example_domain == "y" %}Index, {% endif %}MetaData, String{% if cookiecutter.include_example_domain == "y" %}, Text{% endif %}
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from ...domain.clock import utc_now
@@ -36,12 +36,50 @@ class TimestampedRow(Base):
     id: Mapped[UUID] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, onupdate=utc_now)
+
+
+class UserRow(TimestampedRow):
+    __tablename__ = "users"
+
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    full_name: Mapped[str | None] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(32))
+    is_active: Mapped[bool]
+
+
+class RefreshTokenFamilyRow(Base):
+    """A session: the refresh tokens descended from one sign-in (`sid` in access tokens)."""
+
+    __tablename__ = "refresh_token_families"
+
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    user_id: Mapped[UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class RefreshTokenRow(Base):
+    __tablename__ = "refresh_tokens"
+
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    family_id: Mapped[UUID] = mapped_column(
+        ForeignKey("refresh_token_families.id", ondelete="CASCADE"), index=True
+    )
+    # SHA-256 in hex; the token itself is never stored.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)  # purges go by it
+    spent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 {%- if cookiecutter.include_example_domain == "y" %}
 
 
 class ItemRow(TimestampedRow):
     __tablename__ = "items"
+    # A user's listing filters by owner and sorts by age: one index serves both.
+    __table_args__ = (Index("ix_items_owner_id_created_at", "owner_id", "created_at"),)
 
+    owner_id: Mapped[UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str | None] = mapped_column(Text)
     price: Mapped[Decimal] = mapped_column(Money)

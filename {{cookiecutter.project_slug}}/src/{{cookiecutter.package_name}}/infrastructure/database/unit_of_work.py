@@ -4,16 +4,21 @@ from types import TracebackType
 from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-{%- if cookiecutter.include_example_domain == "y" %}
 
+{% if cookiecutter.include_example_domain == "y" -%}
 from .item_repository import SqlItemRepository
-{%- endif %}
+{% endif -%}
+from .refresh_token_repository import SqlRefreshTokenRepository
+from .user_repository import SqlUserRepository
 
 
 class SqlUnitOfWork:
+    users: SqlUserRepository
+    refresh_tokens: SqlRefreshTokenRepository
 {%- if cookiecutter.include_example_domain == "y" %}
     items: SqlItemRepository
-{% endif %}
+{%- endif %}
+
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
         self._session: AsyncSession | None = None
@@ -22,6 +27,8 @@ class SqlUnitOfWork:
         # The session takes a pooled connection only at its first statement, so a unit of work
         # that a cache hit makes unnecessary costs nothing.
         self._session = self._session_factory()
+        self.users = SqlUserRepository(self._session)
+        self.refresh_tokens = SqlRefreshTokenRepository(self._session)
 {%- if cookiecutter.include_example_domain == "y" %}
         self.items = SqlItemRepository(self._session)
 {%- endif %}

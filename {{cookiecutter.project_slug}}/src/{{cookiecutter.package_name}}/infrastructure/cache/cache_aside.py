@@ -1,0 +1,128 @@
+"""Cache-aside, once for every store: look up; on a miss load once and fill; forget after writes.
+
+This class implements the domain's `Cache` port. What it adds to a store (`store.py`) is the
+policy every store shares: single-flight loads (stampede protection), the TTL with jitter, the
+metrics and the spans. A store only keeps entries: in Redis or in this process.
+"""
+
+import random
+from collections.abc import Callable, Hashable, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from typing import Generic, TypeVar
+
+from opentelemetry import trace
+
+from ...domain.cache import Loader
+from ..telemetry.metrics import CacheResult, count_cache_operation
+from .read_batch import ReadBatch
+from .single_flight import Flight, SingleFlight
+from .store import CacheStore, Hit
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+# Entries of one fill expire spread over the last tenth of the TTL rather than all at once,
+# so that a burst of misses does not come back as a burst of misses one TTL later.
+TTL_JITTER_RATIO = 0.1
+
+tracer = trace.get_tracer(__name__)
+_NOT_TRACED = nullcontext(trace.INVALID_SPAN)
+
+
+class CacheAside(Generic[K, V]):
+    def __init__(
+        self,
+        store: CacheStore[V],
+        *,
+        name: str,
+        ttl_seconds: float,
+        stamps_of: Callable[[K], Sequence[str]] | None = None,
+        flights: SingleFlight[K, V | None] | None = None,
+    ) -> None:
+        self._store = store
+        self._name = name
+        self._ttl_seconds = ttl_seconds
+        # What a key's entry depends on; by default only the key itself (see store.py).
+        self._stamps_of = stamps_of or (lambda key: (str(key),))
+        self._flights: SingleFlight[K, V | None] = flights or SingleFlight()
+
+    def batched(self, batch: ReadBatch) -> "CacheAside[K, V]":
+        """This cache for one request: lookups go through its batch, loads are still shared."""
+        return CacheAside(
+            self._store.batched(batch),
+            name=self._name,
+            ttl_seconds=self._ttl_seconds,
+            stamps_of=self._stamps_of,
+            flights=self._flights,
+        )
+
+    def prefetch(self, key: K) -> None:
+        self._store.prefetch(str(key), self._stamps_of(key))
+
+    async def get_or_load(self, key: K, load: Loader[V]) -> V | None:
+        with self._span("get") as span:
+            found = await self._store.lookup(str(key), self._stamps_of(key))
+            result = _result_of(found)
+            span.set_attribute("cache.result", result.value)
+        count_cache_operation("get", result)
+        if isinstance(found, Hit):
+            return found.value
+        ticket = None if found is None else found.ticket
+        can_fill = found is not None
+
+        async def load_and_fill(flight: Flight) -> V | None:
+            value = await load()
+            # A write that committed during the load supersedes the flight: what it read may be
+            # older than that write, so it is served to the readers that were already waiting
+            # (they overlapped the write) but never stored for later ones.
+            if value is not None and can_fill and not flight.superseded:
+                await self._fill(str(key), value, ticket)
+            return value
+
+        # Sharing a load is safe between callers whose lookups saw the same versions (see
+        # single_flight.py). When Redis could not be asked, every caller of this process shares
+        # the one load: that is when the database needs protecting most (docs/caching.md).
+        return await self._flights.run(key, load_and_fill, version=ticket)
+
+    async def forget(self, key: K) -> None:
+        self._flights.supersede(key)
+        await self._invalidate(self._stamps_of(key), entry=str(key))
+
+    async def forget_stamp(self, stamp: str) -> None:
+        """Forget every entry that depends on `stamp` (say, all the sessions of one user)."""
+        self._flights.supersede_all()  # which loads depend on it is not known here: all of them
+        await self._invalidate([stamp])
+
+    async def _invalidate(self, stamps: Sequence[str], entry: str | None = None) -> None:
+        with self._span("invalidate") as span:
+            reached = await self._store.invalidate(stamps, entry)
+            span.set_attribute("cache.result", _write_result(reached).value)
+        count_cache_operation("invalidate", _write_result(reached))
+
+    async def _fill(self, key: str, value: V, ticket: object) -> None:
+        jitter = 1 - TTL_JITTER_RATIO * random.random()  # noqa: S311 - spreading, not secrecy
+        with self._span("fill") as span:
+            reached = await self._store.fill(key, value, ticket, self._ttl_seconds * jitter)
+            span.set_attribute("cache.result", _write_result(reached).value)
+        count_cache_operation("fill", _write_result(reached))
+
+    def _span(self, operation: str) -> AbstractContextManager[trace.Span]:
+        # Outside a recorded trace (tracing off, or this request not sampled) a child span
+        # would be dropped anyway: skip making it, on the hottest path of the service.
+        if not trace.get_current_span().is_recording():
+            return _NOT_TRACED
+        return tracer.start_as_current_span(
+            f"cache {operation} {self._name}",
+            kind=trace.SpanKind.CLIENT,
+            attributes={"cache.name": self._name, "cache.backend": self._store.backend},
+        )
+
+
+def _result_of(found: object) -> CacheResult:
+    if found is None:
+        return CacheResult.ERROR
+    return CacheResult.HIT if isinstance(found, Hit) else CacheResult.MISS
+
+
+def _write_result(reached: bool) -> CacheResult:
+    return CacheResult.OK if reached else CacheResult.ERROR

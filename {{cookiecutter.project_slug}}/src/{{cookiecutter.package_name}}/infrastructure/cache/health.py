@@ -1,0 +1,42 @@
+"""Readiness probe for the cache. Not critical: without Redis the service serves from the database.
+
+The probe pings Redis itself rather than asking the breaker, so it sees a recovery before the
+breaker's next probe does; an open breaker still reports `warn` until traffic has closed it.
+"""
+
+import asyncio
+import time
+
+from redis.asyncio import Redis
+
+from ...domain.health import CheckResult, HealthStatus
+from .circuit_breaker import BreakerState, CircuitBreaker
+
+
+class CacheHealthCheck:
+    name = "cache"
+    critical = False
+
+    def __init__(
+        self, redis: Redis | None, breaker: CircuitBreaker | None, timeout_seconds: float = 1.0
+    ) -> None:
+        self._redis = redis
+        self._breaker = breaker
+        self._timeout_seconds = timeout_seconds
+
+    async def check(self) -> CheckResult:
+        started = time.perf_counter()
+        if self._redis is None:
+            return CheckResult(HealthStatus.PASS, 0.0, "in-process")
+        try:
+            async with asyncio.timeout(self._timeout_seconds):
+                await self._redis.ping()
+        except Exception as error:  # whatever the client raised, the cache is not usable
+            return CheckResult(HealthStatus.FAIL, _elapsed_ms(started), type(error).__name__)
+        if self._breaker is not None and self._breaker.state is not BreakerState.CLOSED:
+            return CheckResult(HealthStatus.WARN, _elapsed_ms(started), "circuit open")
+        return CheckResult(HealthStatus.PASS, _elapsed_ms(started))
+
+
+def _elapsed_ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 2)

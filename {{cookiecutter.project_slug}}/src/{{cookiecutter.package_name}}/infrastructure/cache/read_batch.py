@@ -1,0 +1,46 @@
+"""One Redis round trip per request: the cache reads of all its dependencies, fetched together.
+
+Hand-written, because no library batches reads across FastAPI dependencies. A route announces
+what it will read before authentication runs (`want`: the item's keys); authentication then
+reads the session's keys (`read`), and that first read fetches everything announced so far in
+one MGET. The item lookup that follows finds its values already here: no second round trip.
+The MGET itself leaves together with other requests' (`read_coalescer.py`).
+"""
+
+from collections.abc import Iterable, Sequence
+
+from .read_coalescer import RawValue, ReadCoalescer
+from .redis_guard import RedisUnavailable
+
+
+class ReadBatch:
+    def __init__(self, coalescer: ReadCoalescer) -> None:
+        self._coalescer = coalescer
+        self._wanted: list[str] = []
+        self._fetched: dict[str, RawValue] = {}
+        self._unavailable = False
+
+    def want(self, keys: Iterable[str]) -> None:
+        """These keys will be read later in this request: fetch them with the next read."""
+        self._wanted.extend(keys)
+
+    async def read(self, keys: Sequence[str]) -> list[RawValue]:
+        """The values of `keys`. A value fetched early is handed out once: a second read of
+        the same key asks Redis again, so a request that writes between two reads sees its
+        write. Raises `RedisUnavailable`; after that, at once: a request waits for a dead
+        Redis at most one deadline long."""
+        if self._unavailable:
+            raise RedisUnavailable("Redis failed earlier in this request")
+        if any(key not in self._fetched for key in keys):
+            await self._fetch([*self._wanted, *keys])
+        return [self._fetched.pop(key) for key in keys]
+
+    async def _fetch(self, keys: list[str]) -> None:
+        unique = list(dict.fromkeys(keys))
+        self._wanted.clear()
+        try:
+            values = await self._coalescer.mget(unique)
+        except RedisUnavailable:
+            self._unavailable = True
+            raise
+        self._fetched.update(zip(unique, values, strict=True))

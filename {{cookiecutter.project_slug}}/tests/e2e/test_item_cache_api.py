@@ -1,0 +1,129 @@
+"""`GET /api/v1/items/{item_id}` through the cache, over HTTP: hits, invalidation, ownership, and
+a Redis that goes away (SPEC section 8)."""
+
+import time
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from redis.asyncio import Redis
+from sqlalchemy import Engine, event
+
+from {{ cookiecutter.package_name }}.shared.settings import Settings
+
+from ..metrics import cache_operations
+from ..redis_server import RedisServer
+from .auth import app_with, signed_in_client
+from .problems import assert_problem
+
+ITEMS = "/api/v1/items"
+
+
+async def create(client: httpx.AsyncClient, **fields: Any) -> dict[str, Any]:
+    response = await client.post(ITEMS, json={"name": "lamp", "price": "19.99", **fields})
+    assert response.status_code == 201, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+async def test_a_second_read_is_served_from_the_cache(user_client: httpx.AsyncClient) -> None:
+    created = await create(user_client)
+    await user_client.get(f"{ITEMS}/{created['id']}")
+    hits, misses = cache_operations("get", "hit"), cache_operations("get", "miss")
+
+    response = await user_client.get(f"{ITEMS}/{created['id']}")
+
+    assert response.json() == created
+    assert cache_operations("get", "miss") == misses  # item (and, with Redis, session) cached
+    assert cache_operations("get", "hit") > hits
+
+
+class Traffic:
+    """Counts what requests send to Redis (MGETs) and to the database (queries)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.mgets = self.queries = 0
+        send = Redis.mget
+
+        async def counting_mget(client: Redis, *args: Any, **kwargs: Any) -> Any:
+            self.mgets += 1
+            return await send(client, *args, **kwargs)
+
+        monkeypatch.setattr(Redis, "mget", counting_mget)
+        event.listen(Engine, "before_cursor_execute", self._count_query)
+
+    def _count_query(self, _connection: object, _cursor: object, statement: str, *_: object) -> None:
+        self.queries += statement.lstrip().upper().startswith("SELECT")
+
+    def stop(self) -> None:
+        event.remove(Engine, "before_cursor_execute", self._count_query)
+
+
+async def test_a_cached_authenticated_read_costs_one_round_trip(
+    user_client: httpx.AsyncClient, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    item = f"{ITEMS}/{(await create(user_client))['id']}"
+    await user_client.get(item)  # fills the caches
+    traffic = Traffic(monkeypatch)
+
+    assert (await user_client.get(item)).status_code == 200
+
+    traffic.stop()
+    if settings.redis_url:  # the session check and the item: one MGET, no SQL
+        assert (traffic.mgets, traffic.queries) == (1, 0)
+    else:  # in process: the item from memory, the session check from the database
+        assert (traffic.mgets, traffic.queries) == (0, 1)
+
+
+async def test_reads_after_writes_are_never_stale(user_client: httpx.AsyncClient) -> None:
+    item = f"{ITEMS}/{(await create(user_client))['id']}"
+    await user_client.get(item)
+
+    patched = (await user_client.patch(item, json={"name": "desk"})).json()
+    assert (await user_client.get(item)).json() == patched
+
+    assert (await user_client.delete(item)).status_code == 204
+    assert_problem(await user_client.get(item), 404)
+
+
+async def test_a_cached_item_is_still_hidden_from_other_users(
+    user_client: httpx.AsyncClient, other_user_client: httpx.AsyncClient
+) -> None:
+    item = f"{ITEMS}/{(await create(user_client))['id']}"
+    await user_client.get(item)
+    hits = cache_operations("get", "hit")
+
+    assert_problem(await other_user_client.get(item), 404)
+    assert cache_operations("get", "hit") == hits + 1  # refused on a hit, not by a miss
+
+
+async def test_without_redis_every_request_still_succeeds_and_ready_warns(
+    settings: Settings, app: FastAPI, redis_server: RedisServer
+) -> None:
+    async with (
+        app_with(
+            settings,
+            redis_url=redis_server.url,
+            redis_socket_timeout_seconds=0.1,
+            redis_connect_timeout_seconds=0.1,
+            cache_breaker_reset_seconds=0.2,
+        ) as app_on_own_redis,
+        signed_in_client(app_on_own_redis, "user@example.com") as client,
+    ):
+        item = f"{ITEMS}/{(await create(client))['id']}"
+        await client.get(item)  # cached
+
+        redis_server.stop()
+        for _ in range(5):
+            started = time.perf_counter()
+            assert (await client.get(item)).status_code == 200
+            assert time.perf_counter() - started < 1.0
+        patched = (await client.patch(item, json={"name": "desk"})).json()
+        assert (await client.get(item)).json() == patched
+        ready = await client.get("/health/ready")
+
+        assert (ready.status_code, ready.json()["status"]) == (200, "warn")
+        assert ready.json()["checks"]["cache"]["status"] == "fail"
+        redis_server.start()
+        assert (await client.get(item)).json() == patched

@@ -1,0 +1,205 @@
+"""One round trip per request: the read batch, caches seen through it, and the cached access
+check with its two kinds of invalidation, on the real Redis."""
+
+import asyncio
+import secrets
+from collections.abc import AsyncIterator
+from typing import Any
+from uuid import UUID, uuid4
+
+import pytest
+
+from {{ cookiecutter.package_name }}.domain.auth.entities import AccessState
+from {{ cookiecutter.package_name }}.domain.permissions import Role
+from {{ cookiecutter.package_name }}.infrastructure.cache.access_state_codec import AccessStateCodec
+from {{ cookiecutter.package_name }}.infrastructure.cache.cached_access_states import CachedAccessStates
+from {{ cookiecutter.package_name }}.infrastructure.cache.circuit_breaker import CircuitBreaker
+from {{ cookiecutter.package_name }}.infrastructure.cache.read_batch import ReadBatch
+from {{ cookiecutter.package_name }}.infrastructure.cache.read_coalescer import ReadCoalescer
+from {{ cookiecutter.package_name }}.infrastructure.cache.redis_guard import RedisGuard, RedisUnavailable
+from {{ cookiecutter.package_name }}.infrastructure.cache.redis_store import RedisStore
+
+from .text_cache import CacheProcess, VersionedDatabase, start_process
+
+
+class RoundTrips:
+    """Counts the MGETs a client sends."""
+
+    def __init__(self, process: CacheProcess, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.count = 0
+        send = process.redis.mget
+
+        async def counting_mget(*args: Any, **kwargs: Any) -> Any:
+            self.count += 1
+            return await send(*args, **kwargs)
+
+        monkeypatch.setattr(process.redis, "mget", counting_mget)
+
+
+class StatesInDatabase:
+    """The database's `AccessStates`, counting its queries."""
+
+    def __init__(self) -> None:
+        self.states: dict[tuple[UUID, UUID], AccessState] = {}
+        self.queries = 0
+
+    async def get(self, user_id: UUID, session_id: UUID) -> AccessState | None:
+        self.queries += 1
+        return self.states.get((user_id, session_id))
+
+    async def forget_user(self, user_id: UUID) -> None:
+        return None
+
+    async def forget_session(self, session_id: UUID) -> None:
+        return None
+
+
+@pytest.fixture
+async def process(redis_url: str, redis_key_prefix: str) -> AsyncIterator[CacheProcess]:
+    prefix = f"{redis_key_prefix}:{secrets.token_hex(4)}"
+    process = start_process(redis_url, prefix, timeout_seconds=2.0)
+    yield process
+    await process.redis.aclose()
+
+
+@pytest.fixture
+def round_trips(process: CacheProcess, monkeypatch: pytest.MonkeyPatch) -> RoundTrips:
+    return RoundTrips(process, monkeypatch)
+
+
+@pytest.fixture
+def database() -> StatesInDatabase:
+    return StatesInDatabase()
+
+
+@pytest.fixture
+def access_states(process: CacheProcess, database: StatesInDatabase) -> CachedAccessStates:
+    store = RedisStore(
+        process.redis,
+        process.store._guard,  # noqa: SLF001 - one breaker per process, as in create_app()
+        AccessStateCodec(),
+        prefix=process.store.namespace,
+        name="access",
+        ttl_seconds=60,
+    )
+    return CachedAccessStates.over(database, store, ttl_seconds=60)
+
+
+def new_batch(process: CacheProcess) -> ReadBatch:
+    return ReadBatch(ReadCoalescer(process.redis, process.store._guard))  # noqa: SLF001
+
+
+ACTIVE = AccessState(role=Role.USER, is_active=True, session_revoked=False)
+
+
+async def test_announced_keys_ride_along_with_the_first_read(
+    process: CacheProcess, round_trips: RoundTrips
+) -> None:
+    a, b, c = (f"{process.store.namespace}:{name}" for name in "abc")
+    await process.redis.mset({a: "1", b: "2", c: "3"})
+    batch = new_batch(process)
+
+    batch.want([a, b])
+    assert await batch.read([c]) == [b"3"]
+    assert await batch.read([b, a]) == [b"2", b"1"]
+
+    assert round_trips.count == 1
+
+
+async def test_an_early_value_is_handed_out_once(
+    process: CacheProcess, round_trips: RoundTrips
+) -> None:
+    key = f"{process.store.namespace}:a"
+    batch = new_batch(process)
+    await process.redis.set(key, "before")
+    assert await batch.read([key]) == [b"before"]
+
+    await process.redis.set(key, "after")  # this request wrote in between, say
+
+    assert await batch.read([key]) == [b"after"]
+    assert round_trips.count == 2
+
+
+async def test_after_one_failure_a_request_stops_asking(process: CacheProcess) -> None:
+    breaker = CircuitBreaker(failure_threshold=1, reset_seconds=0.01)
+    batch = ReadBatch(ReadCoalescer(process.redis, RedisGuard(breaker, timeout_seconds=1.0)))
+    breaker.record_failure()
+
+    with pytest.raises(RedisUnavailable, match="circuit open"):
+        await batch.read(["a"])
+    await asyncio.sleep(0.02)  # the breaker would let a probe through now; the batch will not
+    with pytest.raises(RedisUnavailable, match="earlier in this request"):
+        await batch.read(["b"])
+
+
+async def test_an_access_check_and_a_prefetched_read_share_one_round_trip(
+    process: CacheProcess,
+    access_states: CachedAccessStates,
+    database: StatesInDatabase,
+    round_trips: RoundTrips,
+) -> None:
+    user, session = uuid4(), uuid4()
+    database.states[user, session] = ACTIVE
+    things = VersionedDatabase()
+    things.versions["a"] = 1
+    for _ in range(2):  # the first request fills both caches, the second only reads
+        batch = new_batch(process)
+        before = round_trips.count
+        process.cache.batched(batch).prefetch("a")
+
+        assert await access_states.batched(batch).get(user, session) == ACTIVE
+        assert await things.read("a", process.cache.batched(batch)) == (1, 0)
+
+    assert round_trips.count - before == 1
+    assert (database.queries, things.loads) == (1, 1)
+
+
+async def test_forgetting_a_session_forgets_only_that_session(
+    access_states: CachedAccessStates, database: StatesInDatabase
+) -> None:
+    user, session, other_session = uuid4(), uuid4(), uuid4()
+    database.states[user, session] = database.states[user, other_session] = ACTIVE
+    await access_states.get(user, session)
+    await access_states.get(user, other_session)
+    database.states[user, session] = AccessState(Role.USER, is_active=True, session_revoked=True)
+
+    await access_states.forget_session(session)
+
+    assert (await access_states.get(user, session) or ACTIVE).session_revoked
+    assert await access_states.get(user, other_session) == ACTIVE
+    assert database.queries == 3
+
+
+async def test_forgetting_a_user_forgets_every_session_of_theirs(
+    access_states: CachedAccessStates, database: StatesInDatabase
+) -> None:
+    user, sessions = uuid4(), [uuid4(), uuid4()]
+    for session in sessions:
+        database.states[user, session] = ACTIVE
+        await access_states.get(user, session)
+    demoted = AccessState(Role.USER, is_active=False, session_revoked=False)
+    for session in sessions:
+        database.states[user, session] = demoted
+
+    await access_states.forget_user(user)
+
+    for session in sessions:
+        assert await access_states.get(user, session) == demoted
+
+
+async def test_a_batched_lookup_renews_a_suspect_namespace_first(
+    process: CacheProcess, round_trips: RoundTrips
+) -> None:
+    things = VersionedDatabase()
+    things.versions["a"] = 1
+    await things.read("a", process.cache)
+    things.versions["a"] = 2  # committed, but its invalidation was lost (the breaker opened)
+    for _ in range(3):
+        process.breaker.record_failure()
+    await asyncio.sleep(0.3)  # the breaker lets a probe through again
+
+    batch = new_batch(process)
+    process.cache.batched(batch).prefetch("a")
+
+    assert await things.read("a", process.cache.batched(batch)) == (2, 0)
+
