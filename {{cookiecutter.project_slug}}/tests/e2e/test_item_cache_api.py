@@ -53,7 +53,9 @@ class Traffic:
         monkeypatch.setattr(Redis, "mget", counting_mget)
         event.listen(Engine, "before_cursor_execute", self._count_query)
 
-    def _count_query(self, _connection: object, _cursor: object, statement: str, *_: object) -> None:
+    def _count_query(
+        self, _connection: object, _cursor: object, statement: str, *_: object
+    ) -> None:
         self.queries += statement.lstrip().upper().startswith("SELECT")
 
     def stop(self) -> None:

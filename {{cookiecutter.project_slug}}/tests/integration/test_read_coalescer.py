@@ -23,7 +23,7 @@ async def process(redis_url: str, redis_key_prefix: str) -> AsyncIterator[CacheP
 
 
 def coalescer_of(process: CacheProcess) -> ReadCoalescer:
-    return ReadCoalescer(process.redis, process.store._guard)  # noqa: SLF001
+    return ReadCoalescer(process.redis, process.store._guard)
 
 
 async def test_reads_of_one_turn_share_one_mget(

@@ -76,7 +76,7 @@ def database() -> StatesInDatabase:
 def access_states(process: CacheProcess, database: StatesInDatabase) -> CachedAccessStates:
     store = RedisStore(
         process.redis,
-        process.store._guard,  # noqa: SLF001 - one breaker per process, as in create_app()
+        process.store._guard,  # one breaker per process, as in create_app()
         AccessStateCodec(),
         prefix=process.store.namespace,
         name="access",
@@ -86,7 +86,7 @@ def access_states(process: CacheProcess, database: StatesInDatabase) -> CachedAc
 
 
 def new_batch(process: CacheProcess) -> ReadBatch:
-    return ReadBatch(ReadCoalescer(process.redis, process.store._guard))  # noqa: SLF001
+    return ReadBatch(ReadCoalescer(process.redis, process.store._guard))
 
 
 ACTIVE = AccessState(role=Role.USER, is_active=True, session_revoked=False)
@@ -202,4 +202,3 @@ async def test_a_batched_lookup_renews_a_suspect_namespace_first(
     process.cache.batched(batch).prefetch("a")
 
     assert await things.read("a", process.cache.batched(batch)) == (2, 0)
-

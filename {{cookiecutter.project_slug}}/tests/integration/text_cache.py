@@ -100,4 +100,6 @@ def start_process(
     store = RedisStore(
         redis, guard, TextCodec(), prefix=prefix, name="text", ttl_seconds=ttl_seconds
     )
-    return CacheProcess(redis, breaker, store, CacheAside(store, name="text", ttl_seconds=ttl_seconds))
+    return CacheProcess(
+        redis, breaker, store, CacheAside(store, name="text", ttl_seconds=ttl_seconds)
+    )

@@ -33,7 +33,6 @@ class Database:
         return load
 
 
-
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()
@@ -110,9 +109,7 @@ async def test_the_least_recently_used_entry_is_evicted_at_the_bound(
     assert database.loads == loads + 1  # b was evicted, a was not
 
 
-async def test_concurrent_misses_load_once(
-    cache: CacheAside[str, str], database: Database
-) -> None:
+async def test_concurrent_misses_load_once(cache: CacheAside[str, str], database: Database) -> None:
     database.gate.clear()
     readers = [asyncio.create_task(get(cache, database, "a")) for _ in range(100)]
     await asyncio.sleep(0.01)

@@ -17,16 +17,16 @@ class Role(StrEnum):
 
 class Permission(StrEnum):
     """`<resource>:<action>`; a trailing `:any` extends the action to other users' resources."""
-{%- if cookiecutter.include_example_domain == "y" %}
 
+    USERS_READ = "users:read"
+    USERS_WRITE = "users:write"
+    JOBS_CREATE = "jobs:create"
+{%- if cookiecutter.include_example_domain == "y" %}
     ITEMS_READ = "items:read"
     ITEMS_WRITE = "items:write"
     ITEMS_READ_ANY = "items:read:any"
     ITEMS_WRITE_ANY = "items:write:any"
 {%- endif %}
-    USERS_READ = "users:read"
-    USERS_WRITE = "users:write"
-    JOBS_CREATE = "jobs:create"
 
 
 ROLE_PERMISSIONS: Final[Mapping[Role, frozenset[Permission]]] = {

@@ -2,7 +2,7 @@
 
 As the unit of work gathers the repositories of one transaction, this gathers the caches of one
 request. With Redis, the lookups of all of them share one round trip: a route announces what it
-will read (`items.prefetch(item_id)`) before authentication runs, and authentication's lookup
+will read (a cache's `prefetch(id)`) before authentication runs, and authentication's lookup
 fetches everything announced so far (docs/caching.md). A new one is made for every request.
 """
 

@@ -1,4 +1,4 @@
-"""How an access state is written into a Redis cache entry (JSON, see item_codec.py for why).
+"""How an access state is written into a Redis cache entry (JSON, versioned, never a pickle).
 
 Schema 1 (the entry's `value`): {"role": "user", "is_active": true, "session_revoked": false}
 """

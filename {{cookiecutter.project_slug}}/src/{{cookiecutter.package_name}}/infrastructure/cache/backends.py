@@ -23,12 +23,14 @@ from ...domain.items.ports import ItemCache
 from ...domain.request_reads import RequestReads
 from ...shared.settings import Settings
 from .access_state_codec import AccessStateCodec
+{%- if cookiecutter.include_example_domain == "y" %}
 from .cache_aside import CacheAside
+{%- endif %}
 from .cached_access_states import CachedAccessStates
 from .circuit_breaker import CircuitBreaker
 from .health import CacheHealthCheck
-from .in_process_store import InProcessStore
 {%- if cookiecutter.include_example_domain == "y" %}
+from .in_process_store import InProcessStore
 from .item_codec import ItemCodec
 {%- endif %}
 from .read_batch import ReadBatch
