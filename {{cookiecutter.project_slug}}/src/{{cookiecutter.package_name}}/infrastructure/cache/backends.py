@@ -28,6 +28,7 @@ from .cache_aside import CacheAside
 {%- endif %}
 from .cached_access_states import CachedAccessStates
 from .circuit_breaker import CircuitBreaker
+from .entry import JsonCodec
 from .health import CacheHealthCheck
 {%- if cookiecutter.include_example_domain == "y" %}
 from .in_process_store import InProcessStore
@@ -36,7 +37,7 @@ from .item_codec import ItemCodec
 from .read_batch import ReadBatch
 from .read_coalescer import ReadCoalescer
 from .redis_guard import RedisGuard
-from .redis_store import JsonCodec, RedisStore
+from .redis_store import RedisStore
 
 V = TypeVar("V")
 

@@ -1,8 +1,6 @@
-"""How an item is written into a Redis cache entry: plain JSON, never pickle.
+"""How an item is written into a Redis cache entry (entry.py has the envelope, and why JSON).
 
-JSON because a cache is read by whatever version of the code runs next (and by people with
-`redis-cli`), and because unpickling bytes from a shared server runs whatever they say.
-Schema 1 (the entry's `value`; docs/caching.md shows the whole entry):
+Schema 1 (the entry's `value`):
 
     {"id": "<uuid>", "owner_id": "<uuid>", "name": "...", "description": "..." | null,
      "price": "19.99", "created_at": "<ISO 8601 UTC>", "updated_at": "<ISO 8601 UTC>"}

@@ -17,16 +17,15 @@ token matches nothing. One MGET reads them all, so a hit costs one round trip.
   a token, cannot bring back a value that matches again.
 """
 
-import json
 import secrets
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any, Generic, Protocol, TypeVar
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, Generic, TypeVar
 
 from redis.asyncio import Redis
 
 from ...shared.logging import get_logger
 from .batched_redis_store import BatchedRedisStore
+from .entry import JsonCodec, Versions, decode_entry, encode_entry
 from .read_batch import ReadBatch
 from .read_coalescer import RawValue
 from .redis_guard import RedisGuard, RedisUnavailable
@@ -35,26 +34,6 @@ from .store import Hit, Miss
 V = TypeVar("V")
 
 logger = get_logger(__name__)
-
-
-class JsonCodec(Protocol[V]):
-    """How one kind of value is written into an entry. Bump `schema_version` whenever the
-    shape changes: the keys change with it, so old and new code never read each other's."""
-
-    schema_version: int
-
-    def to_json(self, value: V) -> dict[str, Any]: ...
-
-    def from_json(self, data: Mapping[str, Any]) -> V: ...
-
-
-@dataclass(frozen=True, slots=True)
-class Versions:
-    """The tokens a lookup saw (`None`: missing). A fill records them; a hit must match them."""
-
-    generation: str | None
-    stamps: tuple[str | None, ...]
-    stamp_names: tuple[str, ...]
 
 
 class RedisStore(Generic[V]):
@@ -121,19 +100,14 @@ class RedisStore(Generic[V]):
         # is always recorded under tokens that exist; if another token won, the entry is dead.
         generation = ticket.generation or secrets.token_hex(8)
         stamps = [stamp or secrets.token_hex(8) for stamp in ticket.stamps]
-        entry = {
-            "schema": self._codec.schema_version,
-            "generation": generation,
-            "stamps": stamps,
-            "value": self._codec.to_json(value),
-        }
+        entry = encode_entry(self._codec, value, generation, stamps)
         pipeline = self._redis.pipeline(transaction=False)
         if ticket.generation is None:
             pipeline.set(self.generation_key, generation, nx=True)
         for name, seen, token in zip(ticket.stamp_names, ticket.stamps, stamps, strict=True):
             if seen is None:
                 pipeline.set(self.stamp_key(name), token, nx=True, px=self._stamp_ttl_ms)
-        pipeline.set(self.entry_key(key), _dumps(entry), px=_ms(ttl_seconds))
+        pipeline.set(self.entry_key(key), entry, px=_ms(ttl_seconds))
         return await self._reached(pipeline.execute)
 
     async def invalidate(self, stamps: Sequence[str], entry: str | None = None) -> bool:
@@ -173,12 +147,7 @@ class RedisStore(Generic[V]):
 
     def _decode(self, raw: bytes | str, seen: Versions) -> V | None:
         try:
-            entry = json.loads(raw)
-            if None in seen.stamps or seen.generation is None:
-                return None
-            if entry["generation"] != seen.generation or entry["stamps"] != list(seen.stamps):
-                return None
-            return self._codec.from_json(entry["value"])
+            return decode_entry(self._codec, raw, seen)
         except Exception as error:  # corrupt, or written by other code: a miss the fill replaces
             logger.warning("cache entry unreadable", namespace=self.namespace, error=str(error))
             return None
@@ -197,7 +166,3 @@ def _text(raw: RawValue) -> str | None:
 
 def _ms(seconds: float) -> int:
     return max(1, int(seconds * 1000))
-
-
-def _dumps(entry: dict[str, Any]) -> str:
-    return json.dumps(entry, separators=(",", ":"))
