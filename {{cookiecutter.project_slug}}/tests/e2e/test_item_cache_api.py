@@ -16,15 +16,7 @@ from ..metrics import cache_operations
 from ..redis_server import RedisServer
 from .auth import app_with, signed_in_client
 from .problems import assert_problem
-
-ITEMS = "/api/v1/items"
-
-
-async def create(client: httpx.AsyncClient, **fields: Any) -> dict[str, Any]:
-    response = await client.post(ITEMS, json={"name": "lamp", "price": "19.99", **fields})
-    assert response.status_code == 201, response.text
-    body: dict[str, Any] = response.json()
-    return body
+from .test_items_api import ITEMS, create
 
 
 async def test_a_second_read_is_served_from_the_cache(user_client: httpx.AsyncClient) -> None:
