@@ -9,19 +9,7 @@ from {{ cookiecutter.package_name }}.domain.auth.errors import (
 from {{ cookiecutter.package_name }}.domain.auth.refresh_tokens import hash_refresh_token
 from {{ cookiecutter.package_name }}.domain.auth.service import AuthService
 
-from .auth_fakes import FakePasswordHasher, RecordingAccessStates
-from .auth_world import CLIENT, PASSWORD, TOKENS, Clock, World
-from .fakes import FakeUnitOfWork
-
-
-@pytest.fixture
-def world() -> World:
-    return World(FakeUnitOfWork(), FakePasswordHasher(), RecordingAccessStates(), Clock())
-
-
-@pytest.fixture
-def auth(world: World) -> AuthService:
-    return world.service()
+from .auth_world import CLIENT, PASSWORD, TOKENS, World
 
 
 async def test_login_starts_a_session_with_a_pair_of_tokens(
