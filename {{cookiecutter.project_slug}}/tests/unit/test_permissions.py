@@ -1,12 +1,12 @@
-"""The role table and the `require()` dependency built on it."""
+"""The role table, and the permission check of the `Authorize` dependency built on it."""
 
 from uuid import uuid4
 
 import pytest
 
-from {{ cookiecutter.package_name }}.api.security import require
+from {{ cookiecutter.package_name }}.api.deps import user_service
+from {{ cookiecutter.package_name }}.api.security import Authorize
 from {{ cookiecutter.package_name }}.domain.actor import Actor
-from {{ cookiecutter.package_name }}.domain.errors import PermissionDeniedError
 from {{ cookiecutter.package_name }}.domain.permissions import ROLE_PERMISSIONS, Permission, Role
 
 USER = Actor(user_id=uuid4(), role=Role.USER)
@@ -46,15 +46,18 @@ def test_ownership_is_by_user_id() -> None:
     assert not USER.owns(ADMIN.user_id)
 
 
-async def test_require_lets_a_permitted_actor_through() -> None:
-    assert await require("users:read")(ADMIN) == ADMIN
+def test_authorize_permits_an_actor_whose_role_grants_the_permission() -> None:
+    assert Authorize(user_service, "users:read").permits(ADMIN)
 
 
-async def test_require_refuses_an_actor_without_the_permission() -> None:
-    with pytest.raises(PermissionDeniedError, match="users:write"):
-        await require("users:write")(USER)
+def test_authorize_refuses_an_actor_without_the_permission() -> None:
+    assert not Authorize(user_service, "users:write").permits(USER)
+
+
+def test_authorize_without_a_permission_permits_any_signed_in_actor() -> None:
+    assert Authorize(user_service).permits(USER)
 
 
 def test_a_misspelt_permission_fails_at_declaration() -> None:
     with pytest.raises(ValueError, match="users:raed"):
-        require("users:raed")
+        Authorize(user_service, "users:raed")

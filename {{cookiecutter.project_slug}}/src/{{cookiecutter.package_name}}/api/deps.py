@@ -1,12 +1,19 @@
-"""What routes depend on, as `Annotated` aliases; the composition root supplies the adapters.
+"""What routes depend on; the composition root supplies the adapters behind it.
 
-Every provider is `async def`: FastAPI runs plain `def` dependencies in a thread pool, which
+A route takes its service from one dependency: `Authorize` (security.py) for a caller's
+request, `Service` below for a route open to anyone. Services are built by plain functions of
+the ports and the request's caches, so that one dependency can authenticate, announce what the
+route will read, and build the service, all on the same `RequestReads`. Why one: FastAPI
+resolves each dependency at a cost (measured here: a chain of seven took a third of a cached
+read's time), and a value shared between dependencies would need one more to carry it.
+
+Every dependency is `async def`: FastAPI runs plain `def` dependencies in a thread pool, which
 costs a hop per request for no benefit when nothing blocks.
 """
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Generic, TypeVar
 {%- if cookiecutter.include_example_domain == "y" %}
 from uuid import UUID
 {%- endif %}
@@ -27,6 +34,8 @@ from ..domain.users.ports import PasswordHasher
 from ..domain.users.service import UserService
 from .schemas.pagination import page_request
 
+S = TypeVar("S")
+
 
 @dataclass(frozen=True, slots=True)
 class ApiDependencies:
@@ -34,7 +43,7 @@ class ApiDependencies:
 
     unit_of_work: Callable[[], UnitOfWork]
     health_checks: Sequence[HealthCheck]
-    request_reads: Callable[[], RequestReads]
+    request_reads: Callable[[], RequestReads]  # a fresh one per request
     access_tokens: AccessTokens
     access_states: AccessStates
     password_hasher: PasswordHasher
@@ -42,31 +51,33 @@ class ApiDependencies:
     session_policy: SessionPolicy
 
 
-async def api_dependencies(request: Request) -> ApiDependencies:
+ServiceFactory = Callable[[ApiDependencies, RequestReads], S]
+
+
+def api_dependencies(request: Request) -> ApiDependencies:
+    """The adapters `create_app()` put on the application."""
     dependencies: ApiDependencies = request.app.state.dependencies
     return dependencies
 
 
-Dependencies = Annotated[ApiDependencies, Depends(api_dependencies)]
-Pagination = Annotated[PageRequest, Depends(page_request)]
+class Service(Generic[S]):
+    """A dependency that builds a service for a route that needs no caller (sign-in, say)."""
+
+    def __init__(self, factory: ServiceFactory[S]) -> None:
+        self.factory = factory
+
+    async def __call__(self, request: Request) -> S:
+        dependencies = api_dependencies(request)
+        return self.factory(dependencies, dependencies.request_reads())
 
 
-async def request_reads(dependencies: Dependencies) -> RequestReads:
-    """The caches as this request sees them: made once per request (FastAPI reuses a value
-    within a request), so that their lookups can share one round trip (docs/caching.md)."""
-    return dependencies.request_reads()
-
-
-Reads = Annotated[RequestReads, Depends(request_reads)]
-
-
-async def user_service(dependencies: Dependencies) -> UserService:
+def user_service(dependencies: ApiDependencies, _reads: RequestReads) -> UserService:
     return UserService(
         dependencies.unit_of_work(), dependencies.password_hasher, dependencies.access_states
     )
 
 
-async def auth_service(dependencies: Dependencies) -> AuthService:
+def auth_service(dependencies: ApiDependencies, _reads: RequestReads) -> AuthService:
     return AuthService(
         dependencies.unit_of_work(),
         dependencies.password_hasher,
@@ -77,20 +88,22 @@ async def auth_service(dependencies: Dependencies) -> AuthService:
     )
 
 
-Users = Annotated[UserService, Depends(user_service)]
-Auth = Annotated[AuthService, Depends(auth_service)]
+Users = Annotated[UserService, Depends(Service(user_service))]
+Auth = Annotated[AuthService, Depends(Service(auth_service))]
+Pagination = Annotated[PageRequest, Depends(page_request)]
 {%- if cookiecutter.include_example_domain == "y" %}
 
 
-async def item_service(dependencies: Dependencies, reads: Reads) -> ItemService:
+def item_service(dependencies: ApiDependencies, reads: RequestReads) -> ItemService:
     return ItemService(dependencies.unit_of_work(), reads.items)
 
 
-async def prefetch_item(item_id: UUID, reads: Reads) -> None:
-    """Announce the item's cache lookup before authentication runs, so that both share one round
-    trip to Redis. A route lists it first in `dependencies`, which FastAPI resolves first."""
+def item_in_path(request: Request, reads: RequestReads) -> None:
+    """Announce the item of `{item_id}` before authentication reads the session, so that both
+    lookups share one round trip to Redis. A malformed id is left to the route's validation."""
+    try:
+        item_id = UUID(request.path_params["item_id"])
+    except ValueError:
+        return
     reads.items.prefetch(item_id)
-
-
-Items = Annotated[ItemService, Depends(item_service)]
 {%- endif %}

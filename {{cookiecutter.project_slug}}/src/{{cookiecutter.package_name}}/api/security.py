@@ -1,20 +1,22 @@
-"""Who is calling (authentication) and whether they may (authorization), as dependencies.
+"""Who is calling (authentication), whether they may (authorization), and the service they
+work through, as one dependency per route:
 
-Endpoints declare what they need where they are declared:
+    ItemReader = Annotated[Authorized[ItemService], Depends(Authorize(item_service, "items:read"))]
 
-    @router.get("", dependencies=[Depends(require("users:read"))])
-    async def list_users(...): ...
+    @router.get("")
+    async def list_items(caller: ItemReader, ...) -> ...:
+        return await caller.service.list(caller.actor, ...)
 
-    async def update_user(actor: Annotated[Actor, Depends(require("users:write"))], ...): ...
-
-Both go through the OAuth2 scheme below, so the OpenAPI document marks every protected endpoint
-and the docs page's Authorize button signs in through `/api/v1/auth/token`.
+No token or a bad one is a 401; a good token whose role lacks the permission is a 403. Every
+`Authorize` is an OAuth2 scheme, so the OpenAPI document marks each protected endpoint and the
+docs page's Authorize button signs in through `/api/v1/auth/token`.
 """
 
-from collections.abc import Awaitable, Callable
-from typing import Annotated
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
 
-from fastapi import Depends
+from fastapi import Request
 from fastapi.security import OAuth2PasswordBearer
 
 from ..domain.actor import Actor
@@ -22,39 +24,65 @@ from ..domain.auth.authenticator import Authenticator
 from ..domain.auth.errors import NotAuthenticatedError
 from ..domain.errors import PermissionDeniedError
 from ..domain.permissions import Permission
-from .deps import Dependencies, Reads
+from ..domain.request_reads import RequestReads
+from .deps import ServiceFactory, api_dependencies
 
 TOKEN_URL = "/api/v1/auth/token"  # noqa: S105 - a path, not a secret
 
-# auto_error=False: a missing token becomes a domain error, answered as a problem like any other.
-oauth2_scheme = OAuth2PasswordBearer(tokenUrl=TOKEN_URL, auto_error=False)
+S = TypeVar("S")
+# Names, before authentication runs, what a route will read from the caches (deps.py has one).
+Announcement = Callable[[Request, RequestReads], None]
 
 
-async def current_actor(
-    dependencies: Dependencies, reads: Reads, token: Annotated[str | None, Depends(oauth2_scheme)]
-) -> Actor:
-    if token is None:
-        raise NotAuthenticatedError()
-    # The access check reads through this request's caches: with Redis, its lookup carries
-    # whatever the route announced (`prefetch_item`) in the same round trip.
-    authenticator = Authenticator(dependencies.access_tokens, reads.access_states)
-    return await authenticator.authenticate(token)
+@dataclass(frozen=True, slots=True)
+class Authorized(Generic[S]):
+    """A caller allowed to use the route, and the service the route works through."""
+
+    actor: Actor
+    service: S
 
 
-CurrentActor = Annotated[Actor, Depends(current_actor)]
+class Authorize(OAuth2PasswordBearer, Generic[S]):
+    """The dependency of a route that needs a caller.
 
-
-def require(permission: str) -> Callable[[Actor], Awaitable[Actor]]:
-    """A dependency that lets the request through only if the actor's role grants `permission`.
-
-    No token or a bad one is a 401 (from `current_actor`); a good token without the permission
-    is a 403. A misspelt permission fails when the router module is imported, not on a request.
+    It subclasses FastAPI's OAuth2 scheme, as FastAPI's docs do for custom token handling, so
+    that the scheme, the access check and the service come from one dependency: a chain of
+    dependencies costs FastAPI's resolver more than the access check itself (deps.py).
     """
-    needed = Permission(permission)
 
-    async def check_permission(actor: CurrentActor) -> Actor:
-        if not actor.may(needed):
-            raise PermissionDeniedError(f"Your role does not grant the `{needed}` permission.")
-        return actor
+    def __init__(
+        self,
+        service: ServiceFactory[S],
+        permission: str | None = None,
+        *,
+        announce: Announcement | None = None,
+    ) -> None:
+        # auto_error=False: a missing token becomes a domain error, answered as a problem. One
+        # scheme name for all of them: the OpenAPI document shows one way to sign in.
+        super().__init__(tokenUrl=TOKEN_URL, scheme_name="OAuth2PasswordBearer", auto_error=False)
+        self.service = service
+        # A misspelt permission fails when the router module is imported, not on a request.
+        self.permission = None if permission is None else Permission(permission)
+        self.announce = announce
 
-    return check_permission
+    async def __call__(self, request: Request) -> Authorized[S]:  # type: ignore[override]
+        dependencies = api_dependencies(request)
+        reads = dependencies.request_reads()
+        if self.announce is not None:
+            self.announce(request, reads)
+        token = await super().__call__(request)
+        if token is None:
+            raise NotAuthenticatedError()
+        # The access check reads through this request's caches: with Redis, its lookup carries
+        # whatever was announced, in the same round trip.
+        actor = await Authenticator(dependencies.access_tokens, reads.access_states).authenticate(
+            token
+        )
+        if not self.permits(actor):
+            raise PermissionDeniedError(
+                f"Your role does not grant the `{self.permission}` permission."
+            )
+        return Authorized(actor, self.service(dependencies, reads))
+
+    def permits(self, actor: Actor) -> bool:
+        return self.permission is None or actor.may(self.permission)

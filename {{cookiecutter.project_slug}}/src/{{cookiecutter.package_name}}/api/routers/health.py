@@ -2,11 +2,11 @@
 
 from dataclasses import asdict
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from ...domain.health import HealthStatus, overall_status, run_checks
-from ..deps import Dependencies
+from ..deps import api_dependencies
 from ..schemas.health import HealthOut
 
 HEALTH_JSON = "application/health+json"
@@ -30,9 +30,9 @@ async def live() -> HealthResponse:
     response_class=HealthResponse,
     responses={503: {"model": HealthOut, "description": "A critical dependency is down"}},
 )
-async def ready(dependencies: Dependencies) -> HealthResponse:
+async def ready(request: Request) -> HealthResponse:
     """Whether to send traffic here: `fail` (503) if the database is down, `warn` if degraded."""
-    checks = dependencies.health_checks
+    checks = api_dependencies(request).health_checks
     results = await run_checks(checks)
     status = overall_status(results, frozenset(check.name for check in checks if check.critical))
     body = HealthOut.model_validate(
