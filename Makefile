@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-requirements
 PYTEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help test test-fast lint demo clean
+.PHONY: help test test-fast lint demo bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-10s %s\n", $$1, $$2}'
@@ -25,13 +25,17 @@ test: $(STAMP) ## every template test, including installing and testing three ba
 test-fast: $(STAMP) ## the template tests without the slow ones (no install of baked projects)
 	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not slow" tests
 
-lint: $(STAMP) ## ruff and mypy --strict on the template's own code (hooks/, tests/)
-	$(BIN)/ruff check hooks tests
-	$(BIN)/ruff format --check hooks tests
+lint: $(STAMP) ## ruff and mypy --strict on the template's own code (hooks/, tests/, bench/)
+	$(BIN)/ruff check hooks tests bench
+	$(BIN)/ruff format --check hooks tests bench
 	$(BIN)/mypy
 
 demo: $(STAMP) ## bake the defaults into build/demo, install, migrate and serve on :8000
 	scripts/demo.sh
+
+bench: $(STAMP) ## bake, serve in server mode, load with wrk; writes bench/results.md (SPEC 10)
+	scripts/ensure-services.sh
+	$(BIN)/python bench/run.py
 
 clean: ## remove build/, the virtualenv and caches
 	rm -rf build $(VENV) .pytest_cache .ruff_cache .mypy_cache
