@@ -1,11 +1,11 @@
 """Who is calling (authentication), whether they may (authorization), and the service they
 work through, as one dependency per route:
 
-    ItemReader = Annotated[Authorized[ItemService], Depends(Authorize(item_service, "items:read"))]
+    Writer = Annotated[Authorized[UserService], Depends(Authorize(user_service, "users:write"))]
 
-    @router.get("")
-    async def list_items(caller: ItemReader, ...) -> ...:
-        return await caller.service.list(caller.actor, ...)
+    @router.patch("/{user_id}")
+    async def update_user(user_id: UUID, body: UserUpdate, caller: Writer) -> User:
+        return await caller.service.update(caller.actor, user_id, body.to_changes())
 
 No token or a bad one is a 401; a good token whose role lacks the permission is a 403. Every
 `Authorize` is an OAuth2 scheme, so the OpenAPI document marks each protected endpoint and the
