@@ -146,6 +146,8 @@ async def test_the_openapi_document_marks_what_needs_a_token(client: httpx.Async
     schema = (await client.get("/openapi.json")).json()
     paths = schema["paths"]
 
+    # Every route's `Authorize` is one scheme: the docs page offers one way to sign in.
+    assert list(schema["components"]["securitySchemes"]) == ["OAuth2PasswordBearer"]
     scheme = schema["components"]["securitySchemes"]["OAuth2PasswordBearer"]
     assert scheme["flows"]["password"]["tokenUrl"] == "/api/v1/auth/token"
     assert paths[USERS]["get"]["security"] == [{"OAuth2PasswordBearer": []}]
