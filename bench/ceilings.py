@@ -4,8 +4,8 @@ A (`bare`): FastAPI answering a constant; no framework path is shorter.
 H (`jwt_redis`): the least an authenticated cached read can do: verify an HS256 JWT the way the
 service does (signature, expiry, issuer, audience) and return one Redis GET.
 
-Run under the baked service's virtualenv: `uvicorn bench.ceilings:bare` (or `:jwt_redis`),
-with BENCH_SECRET_KEY, BENCH_REDIS_URL and BENCH_REDIS_KEY set for `jwt_redis`.
+Run under the baked service's virtualenv with bench/ on PYTHONPATH: `uvicorn ceilings:bare` (or
+`ceilings:jwt_redis`, with BENCH_SECRET_KEY, BENCH_REDIS_URL and BENCH_REDIS_KEY set).
 """
 
 import os

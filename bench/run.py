@@ -101,11 +101,14 @@ def main() -> int:
     finally:
         run([*psql(), "-c", f'DROP DATABASE IF EXISTS "{run_name}" WITH (FORCE)'])
         forget_keys(f"{run_name}:*")
+    fewer = ", ".join(
+        f"{s.letter}: -c{s.connections}" for s, _ in measured if s.connections != CONNECTIONS
+    )
     heading = (
         f"Measured {time.strftime('%Y-%m-%d %H:%M %Z')} on {platform.node()} "
         f"({os.cpu_count()} cores, Python {platform.python_version()}): one uvicorn worker on "
-        f"core {SERVER_CORE}, `wrk -t1 -c{CONNECTIONS} -d{DURATION}s` on core {LOAD_CORE} "
-        f"(E: -c4), median of {ROUNDS} interleaved rounds."
+        f"core {SERVER_CORE}, `wrk -t1 -c{CONNECTIONS} -d{DURATION}s` on core {LOAD_CORE}"
+        f"{f' ({fewer})' if fewer else ''}, median of {ROUNDS} interleaved rounds."
     )
     table = render(heading, [(s.letter, s.title, found) for s, found in measured])
     RESULTS.write_text(table)
