@@ -35,12 +35,12 @@ PRUNED_WHEN: dict[tuple[str, str], list[str]] = {
         "src/{package}/api/routers/items.py",
         "src/{package}/api/schemas/items.py",
         "src/{package}/infrastructure/database/item_repository.py",
-        "src/{package}/infrastructure/cache/item_codec.py",
         "tests/unit/test_items_service.py",
         "tests/unit/test_item_codec.py",
         "tests/unit/test_items_caching.py",
         "tests/e2e/test_items_api.py",
         "tests/e2e/test_item_cache_api.py",
+        "tests/e2e/test_cached_reads.py",
         "tests/integration/test_item_repository.py",
     ],
 }

@@ -35,10 +35,10 @@ ITEMS_PATHS = [
     "src/{package}/api/routers/items.py",
     "src/{package}/api/schemas/items.py",
     "src/{package}/infrastructure/database/item_repository.py",
-    "src/{package}/infrastructure/cache/item_codec.py",
     "tests/unit/test_items_service.py",
     "tests/unit/test_items_caching.py",
     "tests/e2e/test_items_api.py",
+    "tests/e2e/test_cached_reads.py",
     "tests/integration/test_item_repository.py",
 ]
 # SPEC section 2, and the make targets the post-gen hook and the CI files call. The Celery worker

@@ -9,9 +9,9 @@ import uvicorn
 from pydantic import EmailStr, TypeAdapter, ValidationError
 
 from .domain.errors import DomainError
-from .infrastructure.cache.redis_client import create_redis
 from .infrastructure.database.engine import create_engine
 from .infrastructure.database.migrations import upgrade_to_head
+from .infrastructure.redis.client import connect_redis
 from .main import create_user_service
 from .shared.logging import configure_logging, get_logger
 from .shared.settings import InsecureSettingsError, Settings, load_settings
@@ -44,13 +44,13 @@ def create_admin(settings: Settings, args: argparse.Namespace) -> None:
     async def ensure_admin() -> None:
         engine = create_engine(settings)
         # Redis too, when configured: a promotion must evict the user's cached access state.
-        redis = create_redis(settings)
+        redis = connect_redis(settings)
         try:
             await create_user_service(settings, engine, redis).ensure_admin(email, args.password)
         finally:
             await engine.dispose()
             if redis is not None:
-                await redis.aclose()
+                await redis.client.aclose()
 
     asyncio.run(ensure_admin())
     print(f"{email} is an active admin; sign in with the password given.")

@@ -9,25 +9,26 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from . import __version__
-from .api.deps import ApiDependencies
 from .api.middleware.request_context import RequestContextMiddleware
+from .api.ports import ApiDependencies
 from .api.problems import install_problem_handlers
 from .api.routers import auth, health{% if cookiecutter.include_example_domain == "y" %}, items{% endif %}, users
 from .domain.auth.login_throttle import LoginThrottle, LoginThrottlePolicy
 from .domain.auth.service import SessionPolicy
 from .domain.users.service import UserService
-from .infrastructure.cache.attempt_counters import InProcessAttemptCounter, RedisAttemptCounter
-from .infrastructure.cache.backends import Caches, in_process_caches, redis_caches
-from .infrastructure.cache.redis_client import create_redis
+from .infrastructure.cache.caches import Caches, in_process_caches, redis_caches
 from .infrastructure.database.access_states import SqlAccessStates
 from .infrastructure.database.engine import create_engine, create_session_factory
 from .infrastructure.database.health import DatabaseHealthCheck
 from .infrastructure.database.unit_of_work import SqlUnitOfWork
+from .infrastructure.redis.client import connect_redis
+from .infrastructure.redis.guard import RedisGuard
+from .infrastructure.redis.health import RedisHealthCheck
 from .infrastructure.security.access_tokens import JwtAccessTokens
+from .infrastructure.security.attempt_counters import InProcessAttemptCounter, RedisAttemptCounter
 from .infrastructure.security.password_hasher import Argon2PasswordHasher
 from .infrastructure.telemetry.tracing import instrument_app
 from .shared.logging import configure_logging
@@ -40,7 +41,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     configure_logging(settings.log_level)
     engine = create_engine(settings)
     session_factory = create_session_factory(engine)
-    redis = create_redis(settings)
+    redis = connect_redis(settings)
     caches = create_caches(settings, engine, redis)
 
     @asynccontextmanager
@@ -52,7 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         await engine.dispose()
         if redis is not None:
-            await redis.aclose()
+            await redis.client.aclose()
 
     app = FastAPI(
         title="{{ cookiecutter.project_name }}",
@@ -66,10 +67,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.dependencies = ApiDependencies(
         unit_of_work=lambda: SqlUnitOfWork(session_factory),
-        health_checks=[DatabaseHealthCheck(engine), caches.health_check],
-        request_reads=caches.request_reads,
+        request_reads=caches.for_request,
+        health_checks=[DatabaseHealthCheck(engine), RedisHealthCheck(redis)],
         access_tokens=JwtAccessTokens.from_settings(settings),
-        access_states=caches.access_states,
         password_hasher=Argon2PasswordHasher.from_settings(settings),
         login_throttle=create_login_throttle(settings, redis),
         session_policy=SessionPolicy(
@@ -78,9 +78,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ),
     )
     install_problem_handlers(app)
-    # FastAPI tries the routes one by one, each router's in turn, and on this machine each
-    # router passed over costs a cached read about a twentieth of its throughput. So the probes
-    # first (two routes; they must answer at once even under load), then the busiest.
+    # The probes first: they must answer at once even under load. Then the busiest router,
+    # since FastAPI tries routes in order (a measured tip: docs/adr/0005-measured-tuning.md).
     app.include_router(health.router)
 {%- if cookiecutter.include_example_domain == "y" %}
     app.include_router(items.router)
@@ -100,7 +99,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
-def create_caches(settings: Settings, engine: AsyncEngine, redis: Redis | None) -> Caches:
+def create_caches(settings: Settings, engine: AsyncEngine, redis: RedisGuard | None) -> Caches:
     """The one place that picks the cache adapters, the per-request access check among them:
     the API and `create-admin` must agree, or a promotion made by one would stay invisible to
     the other's cache. Server mode caches in Redis, shared by every process; embedded mode in
@@ -111,7 +110,7 @@ def create_caches(settings: Settings, engine: AsyncEngine, redis: Redis | None) 
     return in_process_caches(settings, database_states)
 
 
-def create_login_throttle(settings: Settings, redis: Redis | None) -> LoginThrottle:
+def create_login_throttle(settings: Settings, redis: RedisGuard | None) -> LoginThrottle:
     # In Redis when there is one, so that every API process counts the same failures.
     counter = (
         InProcessAttemptCounter()
@@ -127,7 +126,7 @@ def create_login_throttle(settings: Settings, redis: Redis | None) -> LoginThrot
 
 
 def create_user_service(
-    settings: Settings, engine: AsyncEngine, redis: Redis | None
+    settings: Settings, engine: AsyncEngine, redis: RedisGuard | None
 ) -> UserService:
     """User administration outside a request (`create-admin`), wired as the API wires it."""
     return UserService(

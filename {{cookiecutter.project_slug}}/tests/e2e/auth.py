@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 
-from {{ cookiecutter.package_name }}.api.deps import ApiDependencies
+from {{ cookiecutter.package_name }}.api.ports import ApiDependencies
 from {{ cookiecutter.package_name }}.domain.users.service import UserService
 from {{ cookiecutter.package_name }}.main import create_app
 from {{ cookiecutter.package_name }}.shared.settings import Settings
@@ -45,7 +45,9 @@ async def make_admin(app: FastAPI, email: str, password: str = PASSWORD) -> None
     """What `create-admin` does, through the app's own adapters."""
     dependencies: ApiDependencies = app.state.dependencies
     users = UserService(
-        dependencies.unit_of_work(), dependencies.password_hasher, dependencies.access_states
+        dependencies.unit_of_work(),
+        dependencies.password_hasher,
+        dependencies.request_reads().access_states,
     )
     await users.ensure_admin(email, password)
 

@@ -5,7 +5,7 @@ from dataclasses import replace
 import httpx
 from fastapi import FastAPI
 
-from {{ cookiecutter.package_name }}.api.deps import ApiDependencies
+from {{ cookiecutter.package_name }}.api.ports import ApiDependencies
 from {{ cookiecutter.package_name }}.domain.health import CheckResult, HealthStatus
 
 

@@ -2,13 +2,9 @@
 a Redis that goes away (SPEC section 8)."""
 
 import time
-from typing import Any
 
 import httpx
-import pytest
 from fastapi import FastAPI
-from redis.asyncio import Redis
-from sqlalchemy import Engine, event
 
 from {{ cookiecutter.package_name }}.shared.settings import Settings
 
@@ -29,45 +25,6 @@ async def test_a_second_read_is_served_from_the_cache(user_client: httpx.AsyncCl
     assert response.json() == created
     assert cache_operations("get", "miss") == misses  # item (and, with Redis, session) cached
     assert cache_operations("get", "hit") > hits
-
-
-class Traffic:
-    """Counts what requests send to Redis (MGETs) and to the database (queries)."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.mgets = self.queries = 0
-        send = Redis.mget
-
-        async def counting_mget(client: Redis, *args: Any, **kwargs: Any) -> Any:
-            self.mgets += 1
-            return await send(client, *args, **kwargs)
-
-        monkeypatch.setattr(Redis, "mget", counting_mget)
-        event.listen(Engine, "before_cursor_execute", self._count_query)
-
-    def _count_query(
-        self, _connection: object, _cursor: object, statement: str, *_: object
-    ) -> None:
-        self.queries += statement.lstrip().upper().startswith("SELECT")
-
-    def stop(self) -> None:
-        event.remove(Engine, "before_cursor_execute", self._count_query)
-
-
-async def test_a_cached_authenticated_read_costs_one_round_trip(
-    user_client: httpx.AsyncClient, settings: Settings, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    item = f"{ITEMS}/{(await create(user_client))['id']}"
-    await user_client.get(item)  # fills the caches
-    traffic = Traffic(monkeypatch)
-
-    assert (await user_client.get(item)).status_code == 200
-
-    traffic.stop()
-    if settings.redis_url:  # the session check and the item: one MGET, no SQL
-        assert (traffic.mgets, traffic.queries) == (1, 0)
-    else:  # in process: the item from memory, the session check from the database
-        assert (traffic.mgets, traffic.queries) == (0, 1)
 
 
 async def test_reads_after_writes_are_never_stale(user_client: httpx.AsyncClient) -> None:
@@ -101,7 +58,7 @@ async def test_without_redis_every_request_still_succeeds_and_ready_warns(
             redis_url=redis_server.url,
             redis_socket_timeout_seconds=0.1,
             redis_connect_timeout_seconds=0.1,
-            cache_breaker_reset_seconds=0.2,
+            redis_breaker_reset_seconds=0.2,
         ) as app_on_own_redis,
         signed_in_client(app_on_own_redis, "user@example.com") as client,
     ):

@@ -1,10 +1,17 @@
 """`/api/v1/users` over HTTP: one's own account, and administration (SPEC section 5)."""
 
 from typing import Any
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import httpx
 import pytest
+from fastapi import FastAPI
+
+from {{ cookiecutter.package_name }}.api.deps import signed_in_user
+from {{ cookiecutter.package_name }}.api.security import Authorized
+from {{ cookiecutter.package_name }}.domain.actor import Actor
+from {{ cookiecutter.package_name }}.domain.permissions import Role
+from {{ cookiecutter.package_name }}.domain.users.entities import User
 
 from .auth import AUTH, PASSWORD, USERS, bearer, register, sign_in
 from .problems import assert_problem
@@ -22,6 +29,29 @@ async def test_me_is_the_callers_account(user_client: httpx.AsyncClient) -> None
 
     assert set(body) == {"id", "email", "full_name", "role", "is_active", "created_at"}
     assert (body["email"], body["role"], body["is_active"]) == ("user@example.com", "user", True)
+
+
+async def test_a_test_can_stand_in_for_the_caller_with_dependency_overrides(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    """How a test replaces a route's caller and service: FastAPI's own mechanism (deps.py)."""
+    stub = User(email="stub@example.com", password_hash="not-a-hash")
+
+    class OneUser:
+        async def get(self, user_id: UUID) -> User:
+            assert user_id == stub.id
+            return stub
+
+    app.dependency_overrides[signed_in_user] = lambda: Authorized(
+        Actor(stub.id, Role.USER), OneUser()
+    )
+    try:
+        response = await client.get(f"{USERS}/me")  # no token: the override is the caller
+    finally:
+        app.dependency_overrides.clear()
+
+    assert response.status_code == 200
+    assert response.json()["email"] == "stub@example.com"
 
 
 async def test_without_a_token_it_is_a_401_with_a_bearer_challenge(

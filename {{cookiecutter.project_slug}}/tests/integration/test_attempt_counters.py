@@ -8,7 +8,8 @@ import pytest
 from redis.asyncio import Redis
 
 from {{ cookiecutter.package_name }}.domain.auth.ports import WindowCount
-from {{ cookiecutter.package_name }}.infrastructure.cache.attempt_counters import RedisAttemptCounter
+from {{ cookiecutter.package_name }}.infrastructure.redis.guard import CircuitBreaker, RedisGuard
+from {{ cookiecutter.package_name }}.infrastructure.security.attempt_counters import RedisAttemptCounter
 from {{ cookiecutter.package_name }}.shared.logging import configure_logging
 
 
@@ -24,9 +25,14 @@ def prefix(redis_key_prefix: str) -> str:
     return f"{redis_key_prefix}:counters-{secrets.token_hex(4)}"
 
 
+def guarded(client: Redis) -> RedisGuard:
+    breaker = CircuitBreaker(failure_threshold=5, reset_seconds=10)
+    return RedisGuard(client, breaker, timeout_seconds=1.0)
+
+
 @pytest.fixture
 def counter(redis: Redis, prefix: str) -> RedisAttemptCounter:
-    return RedisAttemptCounter(redis, prefix)
+    return RedisAttemptCounter(guarded(redis), prefix)
 
 
 async def test_counts_are_shared_through_redis_under_the_prefix(
@@ -56,7 +62,7 @@ async def test_without_redis_it_fails_open_and_says_so(
 ) -> None:
     configure_logging("INFO")
     unreachable = Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.2)
-    counter = RedisAttemptCounter(unreachable, "nowhere")
+    counter = RedisAttemptCounter(guarded(unreachable), "nowhere")
 
     await counter.add(["a"], 60)
     counts = await counter.counts(["a", "b"])

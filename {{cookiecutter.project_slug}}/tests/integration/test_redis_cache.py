@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from ..metrics import cache_operations
-from .text_cache import CacheProcess, VersionedDatabase, start_process
+from .cache_process import CacheProcess, VersionedDatabase, start_process
 
 
 @pytest.fixture
@@ -56,7 +56,7 @@ async def test_the_entry_is_the_documented_json_with_a_jittered_ttl(
     ttl_ms = await process.redis.pttl(process.store.entry_key("a"))
 
     entry = json.loads(raw or b"")
-    assert set(entry) == {"schema", "generation", "stamps", "value"}
+    assert set(entry) == {"schema", "stamps", "value"}
     assert (entry["schema"], entry["value"]) == (1, {"text": "1"})
     assert 0.9 * 60_000 - 100 <= ttl_ms <= 60_000
 

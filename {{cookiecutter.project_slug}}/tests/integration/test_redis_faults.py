@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from {{ cookiecutter.package_name }}.infrastructure.cache.circuit_breaker import BreakerState
+from {{ cookiecutter.package_name }}.infrastructure.redis.guard import BreakerState
 
 from ..metrics import cache_operations
 from ..redis_server import RedisServer
-from .text_cache import CacheProcess, VersionedDatabase, start_process
+from .cache_process import CacheProcess, VersionedDatabase, start_process
 
 READ_BOUND_SECONDS = 1.0  # a correctness bound (no read waits on a dead Redis), not a benchmark
 RESET_SECONDS = 0.3

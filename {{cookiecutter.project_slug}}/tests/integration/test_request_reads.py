@@ -11,15 +11,13 @@ import pytest
 
 from {{ cookiecutter.package_name }}.domain.auth.entities import AccessState
 from {{ cookiecutter.package_name }}.domain.permissions import Role
-from {{ cookiecutter.package_name }}.infrastructure.cache.access_state_codec import AccessStateCodec
 from {{ cookiecutter.package_name }}.infrastructure.cache.cached_access_states import CachedAccessStates
-from {{ cookiecutter.package_name }}.infrastructure.cache.circuit_breaker import CircuitBreaker
+from {{ cookiecutter.package_name }}.infrastructure.cache.codecs import AccessStateCodec
 from {{ cookiecutter.package_name }}.infrastructure.cache.read_batch import ReadBatch
-from {{ cookiecutter.package_name }}.infrastructure.cache.read_coalescer import ReadCoalescer
-from {{ cookiecutter.package_name }}.infrastructure.cache.redis_guard import RedisGuard, RedisUnavailable
 from {{ cookiecutter.package_name }}.infrastructure.cache.redis_store import RedisStore
+from {{ cookiecutter.package_name }}.infrastructure.redis.guard import CircuitBreaker, RedisGuard, RedisUnavailable
 
-from .text_cache import CacheProcess, VersionedDatabase, start_process
+from .cache_process import CacheProcess, VersionedDatabase, start_process
 
 
 class RoundTrips:
@@ -75,18 +73,17 @@ def database() -> StatesInDatabase:
 @pytest.fixture
 def access_states(process: CacheProcess, database: StatesInDatabase) -> CachedAccessStates:
     store = RedisStore(
-        process.redis,
-        process.store._guard,  # one breaker per process, as in create_app()
+        process.guard,  # one guard per process, as in create_app()
         AccessStateCodec(),
         prefix=process.store.namespace,
         name="access",
         ttl_seconds=60,
     )
-    return CachedAccessStates.over(database, store, ttl_seconds=60)
+    return CachedAccessStates(database, store, ttl_seconds=60)
 
 
 def new_batch(process: CacheProcess) -> ReadBatch:
-    return ReadBatch(ReadCoalescer(process.redis, process.store._guard))
+    return ReadBatch(process.guard)
 
 
 ACTIVE = AccessState(role=Role.USER, is_active=True, session_revoked=False)
@@ -122,7 +119,7 @@ async def test_an_early_value_is_handed_out_once(
 
 async def test_after_one_failure_a_request_stops_asking(process: CacheProcess) -> None:
     breaker = CircuitBreaker(failure_threshold=1, reset_seconds=0.01)
-    batch = ReadBatch(ReadCoalescer(process.redis, RedisGuard(breaker, timeout_seconds=1.0)))
+    batch = ReadBatch(RedisGuard(process.redis, breaker, timeout_seconds=1.0))
     breaker.record_failure()
 
     with pytest.raises(RedisUnavailable, match="circuit open"):
@@ -145,10 +142,10 @@ async def test_an_access_check_and_a_prefetched_read_share_one_round_trip(
     for _ in range(2):  # the first request fills both caches, the second only reads
         batch = new_batch(process)
         before = round_trips.count
-        process.cache.batched(batch).prefetch("a")
+        process.cache.reading_through(batch).prefetch("a")
 
-        assert await access_states.batched(batch).get(user, session) == ACTIVE
-        assert await things.read("a", process.cache.batched(batch)) == (1, 0)
+        assert await access_states.reading_through(batch).get(user, session) == ACTIVE
+        assert await things.read("a", process.cache.reading_through(batch)) == (1, 0)
 
     assert round_trips.count - before == 1
     assert (database.queries, things.loads) == (1, 1)
@@ -199,6 +196,6 @@ async def test_a_batched_lookup_renews_a_suspect_namespace_first(
     await asyncio.sleep(0.3)  # the breaker lets a probe through again
 
     batch = new_batch(process)
-    process.cache.batched(batch).prefetch("a")
+    process.cache.reading_through(batch).prefetch("a")
 
-    assert await things.read("a", process.cache.batched(batch)) == (2, 0)
+    assert await things.read("a", process.cache.reading_through(batch)) == (2, 0)

@@ -8,8 +8,8 @@ from {{ cookiecutter.package_name }}.domain.auth.entities import TokenPair
 from {{ cookiecutter.package_name }}.domain.auth.login_throttle import LoginThrottle, LoginThrottlePolicy
 from {{ cookiecutter.package_name }}.domain.auth.service import AuthService, SessionPolicy
 from {{ cookiecutter.package_name }}.domain.users.entities import User
-from {{ cookiecutter.package_name }}.infrastructure.cache.attempt_counters import InProcessAttemptCounter
 from {{ cookiecutter.package_name }}.infrastructure.security.access_tokens import JwtAccessTokens
+from {{ cookiecutter.package_name }}.infrastructure.security.attempt_counters import InProcessAttemptCounter
 from {{ cookiecutter.package_name }}.infrastructure.security.jwt_keys import JwtKeys
 
 from .auth_fakes import FakePasswordHasher, RecordingAccessStates

@@ -159,9 +159,6 @@ class InMemoryCache(Generic[K, V]):
             self.entries[key] = value
         return value
 
-    def prefetch(self, key: K) -> None:
-        return None
-
     async def forget(self, key: K) -> None:
         self.entries.pop(key, None)
         self.forgotten.append(key)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from {{ cookiecutter.package_name }}.infrastructure.cache.circuit_breaker import (
+from {{ cookiecutter.package_name }}.infrastructure.redis.guard import (
     BreakerState,
     CircuitBreaker,
 )

@@ -7,7 +7,7 @@ from decimal import Decimal
 from uuid import uuid4
 
 from {{ cookiecutter.package_name }}.domain.items.entities import Item
-from {{ cookiecutter.package_name }}.infrastructure.cache.item_codec import ItemCodec
+from {{ cookiecutter.package_name }}.infrastructure.cache.codecs import ItemCodec
 
 ITEM = Item(
     name="lamp",

@@ -5,7 +5,7 @@ import pytest
 from {{ cookiecutter.package_name }}.domain.auth.errors import TooManyLoginAttemptsError
 from {{ cookiecutter.package_name }}.domain.auth.login_throttle import LoginThrottle, LoginThrottlePolicy
 from {{ cookiecutter.package_name }}.domain.auth.ports import WindowCount
-from {{ cookiecutter.package_name }}.infrastructure.cache.attempt_counters import InProcessAttemptCounter
+from {{ cookiecutter.package_name }}.infrastructure.security.attempt_counters import InProcessAttemptCounter
 
 
 class Clock:
@@ -97,7 +97,11 @@ async def test_success_clears_the_account_but_not_the_client(throttle: LoginThro
 
     await throttle.record_success("ann@example.com")
 
-    await throttle.check("ann@example.com", "10.0.0.1")
+    await throttle.check("ann@example.com", "10.0.0.1")  # the account starts again from zero
+    for _ in range(2):  # the client's three failures still count: two more reach its limit
+        await throttle.record_failure("bob@example.com", "10.0.0.1")
+    with pytest.raises(TooManyLoginAttemptsError):
+        await throttle.check("carol@example.com", "10.0.0.1")
 
 
 async def test_counter_keys_hold_no_email_address(

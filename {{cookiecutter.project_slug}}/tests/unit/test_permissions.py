@@ -1,11 +1,7 @@
-"""The role table, and the permission check of the `Authorize` dependency built on it."""
+"""The role table: which permissions each role grants (e2e tests check the endpoints' use)."""
 
 from uuid import uuid4
 
-import pytest
-
-from {{ cookiecutter.package_name }}.api.deps import user_service
-from {{ cookiecutter.package_name }}.api.security import Authorize
 from {{ cookiecutter.package_name }}.domain.actor import Actor
 from {{ cookiecutter.package_name }}.domain.permissions import ROLE_PERMISSIONS, Permission, Role
 
@@ -44,20 +40,3 @@ def test_permission_names_follow_resource_action() -> None:
 def test_ownership_is_by_user_id() -> None:
     assert USER.owns(USER.user_id)
     assert not USER.owns(ADMIN.user_id)
-
-
-def test_authorize_permits_an_actor_whose_role_grants_the_permission() -> None:
-    assert Authorize(user_service, "users:read").permits(ADMIN)
-
-
-def test_authorize_refuses_an_actor_without_the_permission() -> None:
-    assert not Authorize(user_service, "users:write").permits(USER)
-
-
-def test_authorize_without_a_permission_permits_any_signed_in_actor() -> None:
-    assert Authorize(user_service).permits(USER)
-
-
-def test_a_misspelt_permission_fails_at_declaration() -> None:
-    with pytest.raises(ValueError, match="users:raed"):
-        Authorize(user_service, "users:raed")

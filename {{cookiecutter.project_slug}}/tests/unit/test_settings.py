@@ -75,5 +75,4 @@ def test_defaults_follow_the_contract() -> None:
     assert settings.access_token_ttl_seconds == 900
     assert settings.refresh_token_ttl_seconds == 7 * 24 * 3600
     assert settings.refresh_reuse_grace_seconds == 0
-    assert settings.rate_limit_per_minute == 100
     assert settings.is_embedded_database

@@ -101,13 +101,13 @@ async def test_a_cancelled_caller_does_not_cancel_the_shared_load() -> None:
     assert await staying == "value 1"
 
 
-async def test_a_caller_that_knows_a_newer_version_does_not_join_an_older_load() -> None:
+async def test_a_caller_that_saw_newer_stamps_does_not_join_an_older_load() -> None:
     flights: SingleFlight[str, str] = SingleFlight()
     loader = SlowLoader()
-    old = asyncio.create_task(flights.run("key", loader, version="v1"))
-    same = asyncio.create_task(flights.run("key", loader, version="v1"))
+    old = asyncio.create_task(flights.run("key", loader, stamps="s1"))
+    same = asyncio.create_task(flights.run("key", loader, stamps="s1"))
     await asyncio.sleep(0)
-    newer = asyncio.create_task(flights.run("key", loader, version="v2"))
+    newer = asyncio.create_task(flights.run("key", loader, stamps="s2"))
     await asyncio.sleep(0)
 
     loader.release.set()

@@ -1,18 +1,14 @@
-"""What routes depend on; the composition root supplies the adapters behind it.
+"""What routes depend on, as `Annotated` aliases named for what they give.
 
-A route takes its service from one dependency: `Authorize` (security.py) for a caller's
-request, `Service` below for a route open to anyone. Services are built by plain functions of
-the ports and the request's caches, so that one dependency can authenticate, announce what the
-route will read, and build the service, all on the same `RequestReads`. Why one: FastAPI
-resolves each dependency at a cost (measured here: a chain of seven took a third of a cached
-read's time), and a value shared between dependencies would need one more to carry it.
+A route that needs a caller takes one `Authorized[...]` alias: the caller (`.actor`) and the
+service (`.service`) from one dependency, `Authorize` (security.py; ADR 0004 says why one). A
+route open to anyone takes its service alone. Tests replace any of them through
+`app.dependency_overrides`, keyed by the lower-case object behind the alias.
 
 Every dependency is `async def`: FastAPI runs plain `def` dependencies in a thread pool, which
 costs a hop per request for no benefit when nothing blocks.
 """
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Annotated, Generic, TypeVar
 {%- if cookiecutter.include_example_domain == "y" %}
 from uuid import UUID
@@ -20,77 +16,35 @@ from uuid import UUID
 
 from fastapi import Depends, Request
 
-from ..domain.auth.login_throttle import LoginThrottle
-from ..domain.auth.ports import AccessStates, AccessTokens
-from ..domain.auth.service import AuthService, SessionPolicy
-from ..domain.health import HealthCheck
+from ..domain.auth.service import AuthService
 {%- if cookiecutter.include_example_domain == "y" %}
 from ..domain.items.service import ItemService
 {%- endif %}
 from ..domain.pagination import PageRequest
-from ..domain.request_reads import RequestReads
-from ..domain.unit_of_work import UnitOfWork
-from ..domain.users.ports import PasswordHasher
+from ..domain.permissions import Permission
 from ..domain.users.service import UserService
+from .ports import ApiDependencies, RequestReads, api_dependencies
 from .schemas.pagination import page_request
+from .security import Authorize, Authorized, ServiceFactory
 
 S = TypeVar("S")
 
 
-@dataclass(frozen=True, slots=True)
-class ApiDependencies:
-    """The ports the API needs, implemented by adapters the composition root chose."""
-
-    unit_of_work: Callable[[], UnitOfWork]
-    health_checks: Sequence[HealthCheck]
-    request_reads: Callable[[], RequestReads]  # a fresh one per request
-    access_tokens: AccessTokens
-    access_states: AccessStates
-    password_hasher: PasswordHasher
-    login_throttle: LoginThrottle
-    session_policy: SessionPolicy
-
-
-ServiceFactory = Callable[[ApiDependencies, RequestReads], S]
-
-
-def api_dependencies(request: Request) -> ApiDependencies:
-    """The adapters `create_app()` put on the application."""
-    dependencies: ApiDependencies = request.app.state.dependencies
-    return dependencies
-
-
-class Service(Generic[S]):
-    """A dependency that builds a service for a route that needs no caller (sign-in, say)."""
-
-    def __init__(self, factory: ServiceFactory[S]) -> None:
-        self.factory = factory
-
-    async def __call__(self, request: Request) -> S:
-        dependencies = api_dependencies(request)
-        return self.factory(dependencies, dependencies.request_reads())
-
-
-def user_service(dependencies: ApiDependencies, _reads: RequestReads) -> UserService:
+def user_service(dependencies: ApiDependencies, reads: RequestReads) -> UserService:
     return UserService(
-        dependencies.unit_of_work(), dependencies.password_hasher, dependencies.access_states
+        dependencies.unit_of_work(), dependencies.password_hasher, reads.access_states
     )
 
 
-def auth_service(dependencies: ApiDependencies, _reads: RequestReads) -> AuthService:
+def auth_service(dependencies: ApiDependencies, reads: RequestReads) -> AuthService:
     return AuthService(
         dependencies.unit_of_work(),
         dependencies.password_hasher,
         dependencies.access_tokens,
-        dependencies.access_states,
+        reads.access_states,
         dependencies.login_throttle,
         dependencies.session_policy,
     )
-
-
-Users = Annotated[UserService, Depends(Service(user_service))]
-Auth = Annotated[AuthService, Depends(Service(auth_service))]
-Pagination = Annotated[PageRequest, Depends(page_request)]
 {%- if cookiecutter.include_example_domain == "y" %}
 
 
@@ -101,9 +55,44 @@ def item_service(dependencies: ApiDependencies, reads: RequestReads) -> ItemServ
 def item_in_path(request: Request, reads: RequestReads) -> None:
     """Announce the item of `{item_id}` before authentication reads the session, so that both
     lookups share one round trip to Redis. A malformed id is left to the route's validation."""
+    raw = request.path_params.get("item_id")
     try:
-        item_id = UUID(request.path_params["item_id"])
-    except ValueError:
+        item_id = UUID(raw)
+    except (TypeError, ValueError):  # no item in this path, or not an id
         return
     reads.items.prefetch(item_id)
+{%- endif %}
+
+
+class Service(Generic[S]):
+    """The dependency of a route that needs no caller (sign-in, say): its service alone."""
+
+    def __init__(self, factory: ServiceFactory[S]) -> None:
+        self.factory = factory
+
+    async def __call__(self, request: Request) -> S:
+        dependencies = api_dependencies(request)
+        return self.factory(dependencies, dependencies.request_reads())
+
+
+# Routes open to anyone.
+auth = Service(auth_service)
+AuthServiceDep = Annotated[AuthService, Depends(auth)]
+users = Service(user_service)
+UserServiceDep = Annotated[UserService, Depends(users)]
+Pagination = Annotated[PageRequest, Depends(page_request)]
+
+# Signed-in callers, with the permission each needs.
+signed_in_user = Authorize(user_service)
+SignedInUser = Annotated[Authorized[UserService], Depends(signed_in_user)]
+user_reader = Authorize(user_service, Permission.USERS_READ)
+UserReader = Annotated[Authorized[UserService], Depends(user_reader)]
+user_admin = Authorize(user_service, Permission.USERS_WRITE)
+UserAdmin = Annotated[Authorized[UserService], Depends(user_admin)]
+{%- if cookiecutter.include_example_domain == "y" %}
+# Which items the actor sees or changes (their own, or all) is the service's decision.
+item_reader = Authorize(item_service, Permission.ITEMS_READ, announce=item_in_path)
+ItemReader = Annotated[Authorized[ItemService], Depends(item_reader)]
+item_writer = Authorize(item_service, Permission.ITEMS_WRITE)
+ItemWriter = Annotated[Authorized[ItemService], Depends(item_writer)]
 {%- endif %}

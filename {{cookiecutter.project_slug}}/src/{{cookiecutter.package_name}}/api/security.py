@@ -1,11 +1,5 @@
 """Who is calling (authentication), whether they may (authorization), and the service they
-work through, as one dependency per route:
-
-    Writer = Annotated[Authorized[UserService], Depends(Authorize(user_service, "users:write"))]
-
-    @router.patch("/{user_id}")
-    async def update_user(user_id: UUID, body: UserUpdate, caller: Writer) -> User:
-        return await caller.service.update(caller.actor, user_id, body.to_changes())
+work through, as one dependency per route (ADR 0004; the aliases are in deps.py).
 
 No token or a bad one is a 401; a good token whose role lacks the permission is a 403. Every
 `Authorize` is an OAuth2 scheme, so the OpenAPI document marks each protected endpoint and the
@@ -24,12 +18,13 @@ from ..domain.auth.authenticator import Authenticator
 from ..domain.auth.errors import NotAuthenticatedError
 from ..domain.errors import PermissionDeniedError
 from ..domain.permissions import Permission
-from ..domain.request_reads import RequestReads
-from .deps import ServiceFactory, api_dependencies
+from .ports import ApiDependencies, RequestReads, api_dependencies
 
 TOKEN_URL = "/api/v1/auth/token"  # noqa: S105 - a path, not a secret
 
 S = TypeVar("S")
+# Builds a route's service from the adapters and this request's caches (deps.py has them).
+ServiceFactory = Callable[[ApiDependencies, RequestReads], S]
 # Names, before authentication runs, what a route will read from the caches (deps.py has one).
 Announcement = Callable[[Request, RequestReads], None]
 
@@ -43,17 +38,16 @@ class Authorized(Generic[S]):
 
 
 class Authorize(OAuth2PasswordBearer, Generic[S]):
-    """The dependency of a route that needs a caller.
+    """The dependency of a route that needs a caller: checks the caller and builds the service.
 
     It subclasses FastAPI's OAuth2 scheme, as FastAPI's docs do for custom token handling, so
-    that the scheme, the access check and the service come from one dependency: a chain of
-    dependencies costs FastAPI's resolver more than the access check itself (deps.py).
+    that the scheme, the access check and the service come from one dependency (ADR 0004).
     """
 
     def __init__(
         self,
         service: ServiceFactory[S],
-        permission: str | None = None,
+        permission: Permission | None = None,
         *,
         announce: Announcement | None = None,
     ) -> None:
@@ -61,8 +55,7 @@ class Authorize(OAuth2PasswordBearer, Generic[S]):
         # scheme name for all of them: the OpenAPI document shows one way to sign in.
         super().__init__(tokenUrl=TOKEN_URL, scheme_name="OAuth2PasswordBearer", auto_error=False)
         self.service = service
-        # A misspelt permission fails when the router module is imported, not on a request.
-        self.permission = None if permission is None else Permission(permission)
+        self.permission = permission
         self.announce = announce
 
     async def __call__(self, request: Request) -> Authorized[S]:  # type: ignore[override]
@@ -78,11 +71,8 @@ class Authorize(OAuth2PasswordBearer, Generic[S]):
         actor = await Authenticator(dependencies.access_tokens, reads.access_states).authenticate(
             token
         )
-        if not self.permits(actor):
+        if self.permission is not None and not actor.may(self.permission):
             raise PermissionDeniedError(
                 f"Your role does not grant the `{self.permission}` permission."
             )
         return Authorized(actor, self.service(dependencies, reads))
-
-    def permits(self, actor: Actor) -> bool:
-        return self.permission is None or actor.may(self.permission)

@@ -22,11 +22,6 @@ class Cache(Protocol[K_contra, V]):
         """The cached value, else `load()`'s (stored for the next reader). `None` is not cached."""
         ...
 
-    def prefetch(self, key: K_contra) -> None:
-        """A hint, before any await: `key` will be read in this request. An adapter that can
-        answer several lookups in one round trip fetches it together with the next one."""
-        ...
-
     async def forget(self, key: K_contra) -> None:
         """Call after the commit that changed `key`: no read starting later sees the old value."""
         ...

@@ -1,9 +1,9 @@
 """Who may do what: the one table that maps each role to the permissions it grants.
 
-Endpoints declare the permission they need (`Authorize(user_service, "users:read")`); nothing
-else asks which role a user has. Adding a permission is three steps: name it in `Permission`,
-grant it to roles in `ROLE_PERMISSIONS`, declare it on the endpoint (docs/auth.md walks through
-them).
+Endpoints declare the permission they need (`Authorize(user_service, Permission.USERS_READ)`,
+in api/deps.py); nothing else asks which role a user has. Adding a permission is three steps:
+name it in `Permission`, grant it to roles in `ROLE_PERMISSIONS`, declare it on the endpoint
+(docs/auth.md walks through them).
 """
 
 from collections.abc import Mapping

@@ -48,7 +48,10 @@ class Settings(BaseSettings):
     redis_connect_timeout_seconds: float = Field(default=0.25, gt=0)
     # Per process. Beyond it a call waits for a free connection (within the timeouts above).
     redis_max_connections: int = Field(default=50, ge=1)
-    celery_broker_url: str | None = None
+    # After this many Redis failures in a row, the cache and the login throttle stop asking
+    # Redis for the reset time, then let one probe through (docs/caching.md).
+    redis_breaker_failure_threshold: int = Field(default=5, ge=1)
+    redis_breaker_reset_seconds: float = Field(default=10.0, gt=0)
 
     # Never `none`; HS* signs with SECRET_KEY, the others need the two key files.
     jwt_algorithm: JwtAlgorithm = "HS256"
@@ -68,15 +71,10 @@ class Settings(BaseSettings):
     login_max_failures_per_client: int = Field(default=20, ge=1)
     login_failure_window_seconds: int = Field(default=900, gt=0)
 
-    rate_limit_per_minute: int = Field(default=100, ge=0)
     cache_ttl_seconds: int = Field(default=300, gt=0)
     # Off only to measure or debug the database path: every read then goes to the database.
     cache_enabled: bool = True
     cache_max_entries: int = Field(default=10_000, ge=1)  # the in-process cache's bound
-    # After this many Redis failures in a row the cache stops asking Redis for the reset time,
-    # then lets one probe through (docs/caching.md).
-    cache_breaker_failure_threshold: int = Field(default=5, ge=1)
-    cache_breaker_reset_seconds: float = Field(default=10.0, gt=0)
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
     @field_validator("cors_origins", mode="before")

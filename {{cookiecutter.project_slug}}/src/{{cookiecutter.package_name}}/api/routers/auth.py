@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 
 from ...domain.users.entities import User
-from ..deps import Auth, Users
+from ..deps import AuthServiceDep, UserServiceDep
 from ..problems import problem_docs
 from ..schemas.auth import RefreshIn, TokenOut
 from ..schemas.users import RegisterIn, UserOut
@@ -23,14 +23,14 @@ NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
     status_code=status.HTTP_201_CREATED,
     responses=problem_docs(409),
 )
-async def register(body: RegisterIn, users: Users) -> User:
+async def register(body: RegisterIn, users: UserServiceDep) -> User:
     return await users.register(body.email, body.password.get_secret_value(), body.full_name)
 
 
 @router.post("/token", response_model=TokenOut, responses=problem_docs(401, 429))
 async def issue_token(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
-    auth: Auth,
+    auth: AuthServiceDep,
     request: Request,
     response: Response,
 ) -> TokenOut:
@@ -43,7 +43,7 @@ async def issue_token(
 
 
 @router.post("/refresh", response_model=TokenOut, responses=problem_docs(401))
-async def refresh(body: RefreshIn, auth: Auth, response: Response) -> TokenOut:
+async def refresh(body: RefreshIn, auth: AuthServiceDep, response: Response) -> TokenOut:
     """Exchange a refresh token for a new pair; the presented token is spent."""
     pair = await auth.refresh(body.refresh_token.get_secret_value())
     response.headers.update(NO_STORE)
@@ -51,6 +51,6 @@ async def refresh(body: RefreshIn, auth: Auth, response: Response) -> TokenOut:
 
 
 @router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
-async def logout(body: RefreshIn, auth: Auth) -> None:
+async def logout(body: RefreshIn, auth: AuthServiceDep) -> None:
     """End the session of the refresh token: its refresh and access tokens stop working."""
     await auth.logout(body.refresh_token.get_secret_value())

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from ...domain.health import HealthStatus, overall_status, run_checks
-from ..deps import api_dependencies
+from ..ports import api_dependencies
 from ..schemas.health import HealthOut
 
 HEALTH_JSON = "application/health+json"

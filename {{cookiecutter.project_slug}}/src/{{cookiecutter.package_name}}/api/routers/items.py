@@ -1,28 +1,16 @@
 """`/api/v1/items`: the example resource. Routes translate HTTP; the service decides."""
 
-from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi import APIRouter, Request, Response, status
 
 from ...domain.items.entities import Item
-from ...domain.items.service import ItemService
-from ..deps import Pagination, item_in_path, item_service
+from ..deps import ItemReader, ItemWriter, Pagination
 from ..problems import problem_docs
 from ..schemas.items import ItemCreate, ItemOut, ItemUpdate
 from ..schemas.pagination import PageMeta, PageOut
-from ..security import Authorize, Authorized
 
 router = APIRouter(prefix="/api/v1/items", tags=["items"], responses=problem_docs(401, 403, 422))
-
-# Which items the actor sees or changes (their own, or all) is the service's decision.
-Reader = Annotated[Authorized[ItemService], Depends(Authorize(item_service, "items:read"))]
-Writer = Annotated[Authorized[ItemService], Depends(Authorize(item_service, "items:write"))]
-# The read of one item: the item's cache lookup rides along with the access check's.
-ItemReader = Annotated[
-    Authorized[ItemService],
-    Depends(Authorize(item_service, "items:read", announce=item_in_path)),
-]
 
 
 @router.post(
@@ -32,7 +20,7 @@ ItemReader = Annotated[
     responses={201: {"headers": {"Location": {"description": "The new item's URL"}}}},
 )
 async def create_item(
-    body: ItemCreate, caller: Writer, request: Request, response: Response
+    body: ItemCreate, caller: ItemWriter, request: Request, response: Response
 ) -> Item:
     item = await caller.service.create(body.to_entity(owner_id=caller.actor.user_id))
     response.headers["Location"] = request.app.url_path_for("read_item", item_id=str(item.id))
@@ -40,7 +28,7 @@ async def create_item(
 
 
 @router.get("", response_model=PageOut[ItemOut])
-async def list_items(caller: Reader, page: Pagination) -> PageOut[ItemOut]:
+async def list_items(caller: ItemReader, page: Pagination) -> PageOut[ItemOut]:
     found = await caller.service.list(caller.actor, page)
     return PageOut[ItemOut](
         data=[ItemOut.model_validate(item) for item in found.items],
@@ -54,10 +42,10 @@ async def read_item(item_id: UUID, caller: ItemReader) -> Item:
 
 
 @router.patch("/{item_id}", response_model=ItemOut, responses=problem_docs(404))
-async def update_item(item_id: UUID, body: ItemUpdate, caller: Writer) -> Item:
+async def update_item(item_id: UUID, body: ItemUpdate, caller: ItemWriter) -> Item:
     return await caller.service.update(caller.actor, item_id, body.to_changes())
 
 
 @router.delete("/{item_id}", status_code=status.HTTP_204_NO_CONTENT, responses=problem_docs(404))
-async def delete_item(item_id: UUID, caller: Writer) -> None:
+async def delete_item(item_id: UUID, caller: ItemWriter) -> None:
     await caller.service.delete(caller.actor, item_id)

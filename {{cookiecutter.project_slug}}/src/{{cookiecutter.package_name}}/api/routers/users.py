@@ -1,32 +1,25 @@
 """`/api/v1/users`: the caller's own account, and user administration for admins."""
 
-from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
 from ...domain.users.entities import User
-from ...domain.users.service import UserService
-from ..deps import Pagination, user_service
+from ..deps import Pagination, SignedInUser, UserAdmin, UserReader
 from ..problems import problem_docs
 from ..schemas.pagination import PageMeta, PageOut
 from ..schemas.users import UserOut, UserUpdate
-from ..security import Authorize, Authorized
 
 router = APIRouter(prefix="/api/v1/users", tags=["users"], responses=problem_docs(401, 422))
 
-Me = Annotated[Authorized[UserService], Depends(Authorize(user_service))]  # any signed-in user
-Reader = Annotated[Authorized[UserService], Depends(Authorize(user_service, "users:read"))]
-Writer = Annotated[Authorized[UserService], Depends(Authorize(user_service, "users:write"))]
-
 
 @router.get("/me", response_model=UserOut)
-async def read_me(caller: Me) -> User:
+async def read_me(caller: SignedInUser) -> User:
     return await caller.service.get(caller.actor.user_id)
 
 
 @router.get("", response_model=PageOut[UserOut], responses=problem_docs(403))
-async def list_users(caller: Reader, page: Pagination) -> PageOut[UserOut]:
+async def list_users(caller: UserReader, page: Pagination) -> PageOut[UserOut]:
     found = await caller.service.list(page)
     return PageOut[UserOut](
         data=[UserOut.model_validate(user) for user in found.items],
@@ -35,6 +28,6 @@ async def list_users(caller: Reader, page: Pagination) -> PageOut[UserOut]:
 
 
 @router.patch("/{user_id}", response_model=UserOut, responses=problem_docs(403, 404, 409))
-async def update_user(user_id: UUID, body: UserUpdate, caller: Writer) -> User:
+async def update_user(user_id: UUID, body: UserUpdate, caller: UserAdmin) -> User:
     """Change a user's role or deactivate them; it takes effect on their next request."""
     return await caller.service.update(caller.actor, user_id, body.to_changes())

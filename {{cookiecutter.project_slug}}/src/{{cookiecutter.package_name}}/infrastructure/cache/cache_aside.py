@@ -5,6 +5,7 @@ policy every store shares: single-flight loads (stampede protection), the TTL wi
 metrics and the spans. A store only keeps entries: in Redis or in this process.
 """
 
+import copy
 import random
 from collections.abc import Callable, Hashable, Sequence
 from contextlib import AbstractContextManager, nullcontext
@@ -36,38 +37,36 @@ class CacheAside(Generic[K, V]):
         *,
         name: str,
         ttl_seconds: float,
-        stamps_of: Callable[[K], Sequence[str]] | None = None,
-        flights: SingleFlight[K, V | None] | None = None,
+        depends_on: Callable[[K], Sequence[str]] | None = None,
     ) -> None:
         self._store = store
         self._name = name
         self._ttl_seconds = ttl_seconds
-        # What a key's entry depends on; by default only the key itself (see store.py).
-        self._stamps_of = stamps_of or (lambda key: (str(key),))
-        self._flights: SingleFlight[K, V | None] = flights or SingleFlight()
+        # What a key's entry depends on (store.py); by default only the key itself.
+        self._depends_on = depends_on or (lambda key: (str(key),))
+        self._flights: SingleFlight[K, V | None] = SingleFlight()
+        self._batch: ReadBatch | None = None
 
-    def batched(self, batch: ReadBatch) -> "CacheAside[K, V]":
-        """This cache for one request: lookups go through its batch, loads are still shared."""
-        return CacheAside(
-            self._store.batched(batch),
-            name=self._name,
-            ttl_seconds=self._ttl_seconds,
-            stamps_of=self._stamps_of,
-            flights=self._flights,
-        )
+    def reading_through(self, batch: ReadBatch) -> "CacheAside[K, V]":
+        """This cache for one request: lookups go through its batch; loads are still shared."""
+        view = copy.copy(self)  # shallow: the store and the flights stay this process's
+        view._batch = batch
+        return view
 
     def prefetch(self, key: K) -> None:
-        self._store.prefetch(str(key), self._stamps_of(key))
+        """A hint, before the request's first cache read: `key` will be read too."""
+        if self._batch is not None:
+            self._store.prefetch(str(key), self._depends_on(key), self._batch)
 
     async def get_or_load(self, key: K, load: Loader[V]) -> V | None:
         with self._span("get") as span:
-            found = await self._store.lookup(str(key), self._stamps_of(key))
+            found = await self._store.lookup(str(key), self._depends_on(key), self._batch)
             result = _result_of(found)
             span.set_attribute("cache.result", result.value)
         count_cache_operation("get", result)
         if isinstance(found, Hit):
             return found.value
-        ticket = None if found is None else found.ticket
+        stamps = None if found is None else found.stamps
         can_fill = found is not None
 
         async def load_and_fill(flight: Flight) -> V | None:
@@ -76,33 +75,33 @@ class CacheAside(Generic[K, V]):
             # older than that write, so it is served to the readers that were already waiting
             # (they overlapped the write) but never stored for later ones.
             if value is not None and can_fill and not flight.superseded:
-                await self._fill(str(key), value, ticket)
+                await self._fill(str(key), value, stamps)
             return value
 
-        # Sharing a load is safe between callers whose lookups saw the same versions (see
+        # Sharing a load is safe between callers whose lookups saw the same stamps (see
         # single_flight.py). When Redis could not be asked, every caller of this process shares
         # the one load: that is when the database needs protecting most (docs/caching.md).
-        return await self._flights.run(key, load_and_fill, version=ticket)
+        return await self._flights.run(key, load_and_fill, stamps=stamps)
 
     async def forget(self, key: K) -> None:
         self._flights.supersede(key)
-        await self._invalidate(self._stamps_of(key), entry=str(key))
+        await self._invalidate(self._depends_on(key), entry=str(key))
 
-    async def forget_stamp(self, stamp: str) -> None:
-        """Forget every entry that depends on `stamp` (say, all the sessions of one user)."""
+    async def forget_dependents(self, thing: str) -> None:
+        """Forget every entry that depends on `thing` (say, all the sessions of one user)."""
         self._flights.supersede_all()  # which loads depend on it is not known here: all of them
-        await self._invalidate([stamp])
+        await self._invalidate([thing])
 
-    async def _invalidate(self, stamps: Sequence[str], entry: str | None = None) -> None:
+    async def _invalidate(self, depends_on: Sequence[str], entry: str | None = None) -> None:
         with self._span("invalidate") as span:
-            reached = await self._store.invalidate(stamps, entry)
+            reached = await self._store.invalidate(depends_on, entry)
             span.set_attribute("cache.result", _write_result(reached).value)
         count_cache_operation("invalidate", _write_result(reached))
 
-    async def _fill(self, key: str, value: V, ticket: object) -> None:
+    async def _fill(self, key: str, value: V, stamps: Hashable) -> None:
         jitter = 1 - TTL_JITTER_RATIO * random.random()  # noqa: S311 - spreading, not secrecy
         with self._span("fill") as span:
-            reached = await self._store.fill(key, value, ticket, self._ttl_seconds * jitter)
+            reached = await self._store.fill(key, value, stamps, self._ttl_seconds * jitter)
             span.set_attribute("cache.result", _write_result(reached).value)
         count_cache_operation("fill", _write_result(reached))
 

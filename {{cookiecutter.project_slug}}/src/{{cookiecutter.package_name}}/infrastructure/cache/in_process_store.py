@@ -8,10 +8,9 @@ processes each would keep its own copy, which is why `serve --workers N` needs `
 
 import time
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from typing import Generic, TypeVar
 
-from .circuit_breaker import Clock
 from .read_batch import ReadBatch
 from .store import Hit, Miss
 
@@ -21,12 +20,14 @@ V = TypeVar("V")
 class InProcessStore(Generic[V]):
     backend = "in-process"
 
-    def __init__(self, max_entries: int, clock: Clock = time.monotonic) -> None:
+    def __init__(self, max_entries: int, clock: Callable[[], float] = time.monotonic) -> None:
         self._max_entries = max_entries
         self._clock = clock
         self._entries: OrderedDict[str, tuple[float, V]] = OrderedDict()
 
-    async def lookup(self, key: str, stamps: Sequence[str] = ()) -> Hit[V] | Miss:
+    async def lookup(
+        self, key: str, depends_on: Sequence[str] = (), batch: ReadBatch | None = None
+    ) -> Hit[V] | Miss:
         entry = self._entries.get(key)
         if entry is None:
             return Miss()
@@ -37,8 +38,11 @@ class InProcessStore(Generic[V]):
         self._entries.move_to_end(key)
         return Hit(value)
 
-    async def fill(self, key: str, value: V, ticket: object, ttl_seconds: float) -> bool:
-        # No ticket to check: every load and write runs in this process, where the single-flight
+    def prefetch(self, key: str, depends_on: Sequence[str], batch: ReadBatch) -> None:
+        return None  # a lookup here costs no round trip: nothing to gain
+
+    async def fill(self, key: str, value: V, stamps: Hashable, ttl_seconds: float) -> bool:
+        # No stamps to check: every load and write runs in this process, where the single-flight
         # in `CacheAside` already keeps a load that overlapped a write from being stored.
         self._entries[key] = (self._clock() + ttl_seconds, value)
         self._entries.move_to_end(key)
@@ -46,20 +50,14 @@ class InProcessStore(Generic[V]):
             self._entries.popitem(last=False)
         return True
 
-    async def invalidate(self, stamps: Sequence[str], entry: str | None = None) -> bool:
-        # Stamps are not kept here: without the entry's name, forget everything (rare: caches
-        # keyed by more than one thing live in Redis).
+    async def invalidate(self, depends_on: Sequence[str], entry: str | None = None) -> bool:
+        # What entries depend on is not kept here: without the entry's name, forget everything
+        # (rare: caches keyed by more than one thing live in Redis).
         if entry is None:
             self._entries.clear()
         else:
             self._entries.pop(entry, None)
         return True
-
-    def prefetch(self, key: str, stamps: Sequence[str]) -> None:
-        return None  # a lookup here costs no round trip: nothing to gain
-
-    def batched(self, batch: ReadBatch) -> "InProcessStore[V]":
-        return self
 
     def __len__(self) -> int:
         return len(self._entries)

@@ -1,21 +1,21 @@
-"""One Redis round trip per request: the cache reads of all its dependencies, fetched together.
+"""One Redis round trip per request: the cache lookups of a request, fetched together.
 
 Hand-written, because no library batches reads across FastAPI dependencies. A route announces
 what it will read before authentication runs (`want`: the item's keys); authentication then
 reads the session's keys (`read`), and that first read fetches everything announced so far in
 one MGET. The item lookup that follows finds its values already here: no second round trip.
-The MGET itself leaves together with other requests' (`read_coalescer.py`).
 """
 
 from collections.abc import Iterable, Sequence
 
-from .read_coalescer import RawValue, ReadCoalescer
-from .redis_guard import RedisUnavailable
+from ..redis.guard import RedisGuard, RedisUnavailable
+
+RawValue = bytes | str | None  # what the client returns for one key of an MGET
 
 
 class ReadBatch:
-    def __init__(self, coalescer: ReadCoalescer) -> None:
-        self._coalescer = coalescer
+    def __init__(self, redis: RedisGuard) -> None:
+        self._redis = redis
         self._wanted: list[str] = []
         self._fetched: dict[str, RawValue] = {}
         self._unavailable = False
@@ -39,7 +39,7 @@ class ReadBatch:
         unique = list(dict.fromkeys(keys))
         self._wanted.clear()
         try:
-            values = await self._coalescer.mget(unique)
+            values = await self._redis.call(lambda client: client.mget(unique))
         except RedisUnavailable:
             self._unavailable = True
             raise

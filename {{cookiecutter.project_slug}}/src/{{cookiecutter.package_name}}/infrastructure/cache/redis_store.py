@@ -1,34 +1,33 @@
 """The server-mode cache store: entries in Redis that a write can never leave stale.
 
-Three kinds of keys per namespace (docs/caching.md has the layout and the entry schema):
+Every entry records the *stamps* it was read under: random strings that writes replace.
 
-    {prefix}:{name}:v{schema}:generation    a random token for the whole namespace
-    {prefix}:{name}:v{schema}:stamp:{what}  a random token per thing, replaced by each write to it
-    {prefix}:{name}:v{schema}:entry:{key}   the JSON entry, with the tokens it was read under
+    {prefix}:{name}:v{schema}:stamp           the namespace's stamp, shared by all its entries
+    {prefix}:{name}:v{schema}:stamp:{thing}   one per thing an entry depends on (`depends_on`)
+    {prefix}:{name}:v{schema}:entry:{key}     the JSON entry (codecs.py)
 
-An entry is served only while every token it records is still the current one, and a missing
-token matches nothing. One MGET reads them all, so a hit costs one round trip.
+An entry is a hit only while every stamp it records is still the current one, and a missing
+stamp matches nothing. One MGET reads the stamps and the entry, so a hit costs one round trip.
 
-- A write replaces the stamp after its commit: entries filled from reads that began before it
-  (in any process) stop matching, even when their fill lands after the write.
-- A write whose invalidation did not reach Redis, or an outage this process saw, makes the whole
-  namespace suspect: before it serves another hit, this process replaces the generation.
-- Tokens are random, never counters, so a Redis restored from an old dump, or one that evicted
-  a token, cannot bring back a value that matches again.
+- A write replaces the stamp of what it changed, after its commit: entries filled from reads
+  that began before it (in any process) stop matching, even when their fill lands after it.
+- A write whose invalidation did not reach Redis, or an outage this process saw, makes the
+  namespace suspect: before it serves another hit, this process replaces the namespace stamp.
+- Stamps are random, never counters, so a Redis restored from an old dump, or one that evicted
+  a stamp, cannot bring back an entry that matches again.
 """
 
 import secrets
-from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, Generic, TypeVar
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
 
-from redis.asyncio import Redis
+from redis.asyncio.client import Pipeline
 
 from ...shared.logging import get_logger
-from .batched_redis_store import BatchedRedisStore
-from .entry import JsonCodec, Versions, decode_entry, encode_entry
-from .read_batch import ReadBatch
-from .read_coalescer import RawValue
-from .redis_guard import RedisGuard, RedisUnavailable
+from ..redis.guard import RedisGuard, RedisUnavailable
+from .codecs import JsonCodec, decode_entry, encode_entry
+from .read_batch import RawValue, ReadBatch
 from .store import Hit, Miss
 
 V = TypeVar("V")
@@ -36,128 +35,128 @@ V = TypeVar("V")
 logger = get_logger(__name__)
 
 
+@dataclass(frozen=True, slots=True)
+class Stamps:
+    """The stamps a lookup read (`None`: missing), the namespace's first. A fill records them."""
+
+    keys: tuple[str, ...]
+    values: tuple[str | None, ...]
+
+
 class RedisStore(Generic[V]):
     backend = "redis"
 
     def __init__(
-        self,
-        redis: Redis,
-        guard: RedisGuard,
-        codec: JsonCodec[V],
-        *,
-        prefix: str,
-        name: str,
-        ttl_seconds: float,
+        self, redis: RedisGuard, codec: JsonCodec[V], *, prefix: str, name: str, ttl_seconds: float
     ) -> None:
         self._redis = redis
-        self._guard = guard
         self._codec = codec
         self.namespace = f"{prefix}:{name}:v{codec.schema_version}"
-        self.generation_key = f"{self.namespace}:generation"
-        # A stamp outlives the entries it guards, so they can live their whole TTL. When it
-        # expires they only stop matching: correctness never depends on how long tokens live.
+        # A thing's stamp outlives the entries it guards, so they can live their whole TTL.
+        # When it expires they only stop matching: correctness never depends on how long
+        # stamps live. The namespace stamp never expires: its loss would empty the namespace.
         self._stamp_ttl_ms = _ms(2 * ttl_seconds)
-        self._suspicions = 0  # invalidations that did not reach Redis
-        self._settled = self._suspicion()
+        self._lost_invalidations = 0
+        self._renewed_after = self._suspicion()
 
-    def stamp_key(self, what: str) -> str:
-        return f"{self.namespace}:stamp:{what}"
+    def stamp_key(self, thing: str | None = None) -> str:
+        """The key of `thing`'s stamp, or of the namespace's."""
+        return f"{self.namespace}:stamp" if thing is None else f"{self.namespace}:stamp:{thing}"
 
     def entry_key(self, key: str) -> str:
         return f"{self.namespace}:entry:{key}"
 
     @property
     def is_suspect(self) -> bool:
-        """Whether the generation must be replaced before another hit may be served."""
-        return self._suspicion() != self._settled
+        """Whether the namespace stamp must be replaced before another hit may be served."""
+        return self._suspicion() != self._renewed_after
 
-    def keys_to_read(self, key: str, stamps: Sequence[str]) -> list[str]:
-        """What a lookup reads, in `interpret`'s order (a request-wide MGET can include them)."""
-        return [self.generation_key, *map(self.stamp_key, stamps), self.entry_key(key)]
+    def prefetch(self, key: str, depends_on: Sequence[str], batch: ReadBatch) -> None:
+        if not self.is_suspect:  # a suspect lookup skips the batch (see `lookup`)
+            batch.want(self._keys_to_read(key, depends_on))
 
-    def interpret(self, stamps: Sequence[str], values: Sequence[RawValue]) -> Hit[V] | Miss:
-        """The lookup's answer from the values of `keys_to_read`."""
-        *tokens, entry = values
-        seen = Versions(_text(tokens[0]), tuple(map(_text, tokens[1:])), tuple(stamps))
-        value = None if entry is None else self._decode(entry, seen)
-        return Miss(seen) if value is None else Hit(value)
-
-    async def lookup(self, key: str, stamps: Sequence[str]) -> Hit[V] | Miss | None:
+    async def lookup(
+        self, key: str, depends_on: Sequence[str], batch: ReadBatch | None = None
+    ) -> Hit[V] | Miss | None:
+        keys = self._keys_to_read(key, depends_on)
+        stamp_keys = keys[:-1]
         try:
             if self.is_suspect:
-                return Miss(await self._start_new_generation(stamps))
-            values = await self._guard.call(
-                lambda: self._redis.mget(self.keys_to_read(key, stamps))
-            )
+                return Miss(await self._renew_namespace(stamp_keys))
+            if batch is None:
+                values = await self._redis.call(lambda client: client.mget(keys))
+            else:
+                values = await batch.read(keys)
         except RedisUnavailable:
             return None
-        return self.interpret(stamps, values)
+        *stamp_values, entry = values
+        stamps = Stamps(tuple(stamp_keys), tuple(map(_text, stamp_values)))
+        value = None if entry is None else self._decode(entry, stamps)
+        return Miss(stamps) if value is None else Hit(value)
 
-    async def fill(self, key: str, value: V, ticket: object, ttl_seconds: float) -> bool:
-        if not isinstance(ticket, Versions):
-            raise TypeError(f"not a ticket of this store: {ticket!r}")
-        # A missing token is created here (NX: unless someone else just did), so that an entry
-        # is always recorded under tokens that exist; if another token won, the entry is dead.
-        generation = ticket.generation or secrets.token_hex(8)
-        stamps = [stamp or secrets.token_hex(8) for stamp in ticket.stamps]
-        entry = encode_entry(self._codec, value, generation, stamps)
-        pipeline = self._redis.pipeline(transaction=False)
-        if ticket.generation is None:
-            pipeline.set(self.generation_key, generation, nx=True)
-        for name, seen, token in zip(ticket.stamp_names, ticket.stamps, stamps, strict=True):
+    async def fill(self, key: str, value: V, stamps: Hashable, ttl_seconds: float) -> bool:
+        if not isinstance(stamps, Stamps):
+            raise TypeError(f"not the stamps of a lookup of this store: {stamps!r}")
+        # A missing stamp is created here (NX: unless someone else just did), so that an entry
+        # is always recorded under stamps that exist; if another one won, the entry is dead.
+        recorded = [seen or _new_stamp() for seen in stamps.values]
+        pipeline = self._redis.client.pipeline(transaction=False)
+        for index, (stamp_key, seen) in enumerate(zip(stamps.keys, stamps.values, strict=True)):
             if seen is None:
-                pipeline.set(self.stamp_key(name), token, nx=True, px=self._stamp_ttl_ms)
+                expiry = None if index == 0 else self._stamp_ttl_ms
+                pipeline.set(stamp_key, recorded[index], nx=True, px=expiry)
+        entry = encode_entry(self._codec, value, recorded)
         pipeline.set(self.entry_key(key), entry, px=_ms(ttl_seconds))
-        return await self._reached(pipeline.execute)
+        return await self._send(pipeline)
 
-    async def invalidate(self, stamps: Sequence[str], entry: str | None = None) -> bool:
-        """New tokens for `stamps`: every entry read under the old ones stops matching."""
-        pipeline = self._redis.pipeline(transaction=False)
-        for what in stamps:
-            pipeline.set(self.stamp_key(what), secrets.token_hex(8), px=self._stamp_ttl_ms)
+    async def invalidate(self, depends_on: Sequence[str], entry: str | None = None) -> bool:
+        pipeline = self._redis.client.pipeline(transaction=False)
+        for thing in depends_on:
+            pipeline.set(self.stamp_key(thing), _new_stamp(), px=self._stamp_ttl_ms)
         if entry is not None:
             pipeline.delete(self.entry_key(entry))  # dead already; this frees the memory
-        if await self._reached(pipeline.execute):
+        if await self._send(pipeline):
             return True
-        self._suspicions += 1
+        self._lost_invalidations += 1
         logger.warning("cache invalidation did not reach Redis; the namespace will be renewed")
         return False
 
-    def prefetch(self, key: str, stamps: Sequence[str]) -> None:
-        return None  # without a request's batch there is nothing to fetch early into
+    def _keys_to_read(self, key: str, depends_on: Sequence[str]) -> list[str]:
+        return [self.stamp_key(), *map(self.stamp_key, depends_on), self.entry_key(key)]
 
-    def batched(self, batch: ReadBatch) -> BatchedRedisStore[V]:
-        return BatchedRedisStore(self, batch)
-
-    async def _start_new_generation(self, stamps: Sequence[str]) -> Versions:
-        """Replace the generation (every entry stops matching) and read the stamps."""
-        target, generation = self._suspicion(), secrets.token_hex(8)
-        pipeline = self._redis.pipeline(transaction=False)
-        pipeline.set(self.generation_key, generation)
-        pipeline.mget(list(map(self.stamp_key, stamps)))
-        _, tokens = await self._guard.call(pipeline.execute)
-        self._settled = target
+    async def _renew_namespace(self, stamp_keys: Sequence[str]) -> Stamps:
+        """Replace the namespace stamp (every entry stops matching) and read the others."""
+        suspicion, namespace_stamp = self._suspicion(), _new_stamp()
+        pipeline = self._redis.client.pipeline(transaction=False)
+        pipeline.set(stamp_keys[0], namespace_stamp)
+        pipeline.mget(stamp_keys[1:])
+        _, others = await self._redis.call(lambda _: pipeline.execute())
+        self._renewed_after = suspicion
         logger.info("cache namespace renewed", namespace=self.namespace)
-        return Versions(generation, tuple(map(_text, tokens)), tuple(stamps))
+        return Stamps(tuple(stamp_keys), (namespace_stamp, *map(_text, others)))
 
     def _suspicion(self) -> tuple[int, int]:
         # Also after an outage this process saw: another process may have lost an
         # invalidation during it, and this one cannot know (docs/caching.md).
-        return self._suspicions, self._guard.breaker.times_opened
+        return self._lost_invalidations, self._redis.breaker.times_opened
 
-    def _decode(self, raw: bytes | str, seen: Versions) -> V | None:
+    def _decode(self, raw: bytes | str, stamps: Stamps) -> V | None:
         try:
-            return decode_entry(self._codec, raw, seen)
+            return decode_entry(self._codec, raw, stamps.values)
         except Exception as error:  # corrupt, or written by other code: a miss the fill replaces
             logger.warning("cache entry unreadable", namespace=self.namespace, error=str(error))
             return None
 
-    async def _reached(self, command: Callable[[], Awaitable[Any]]) -> bool:
+    async def _send(self, pipeline: Pipeline) -> bool:
         try:
-            await self._guard.call(command)
+            await self._redis.call(lambda _: pipeline.execute())
         except RedisUnavailable:
             return False
         return True
+
+
+def _new_stamp() -> str:
+    return secrets.token_hex(8)
 
 
 def _text(raw: RawValue) -> str | None:

@@ -4,10 +4,10 @@ The first caller for a key starts the load as a task; callers arriving while it 
 same task instead of starting their own. The load is a task of its own, shielded from its
 callers, so a client that disconnects does not cancel the load the others are waiting for.
 
-A caller joins a load only if it knows what the load's starter knew: the same `version` (for
-Redis, the tokens its lookup saw). A caller that saw a newer version, because a write in
-another process happened since, starts its own load rather than take one that may predate
-that write. Within one process, `supersede` does the same job without versions.
+A caller joins a load only if it knows what the load's starter knew: the same `stamps` (for
+Redis, the stamps its lookup saw). A caller that saw newer stamps, because a write in another
+process happened since, starts its own load rather than take one that may predate that write.
+Within one process, `supersede` does the same job without stamps.
 """
 
 import asyncio
@@ -21,10 +21,10 @@ V = TypeVar("V")
 class Flight:
     """One load in progress. `superseded` once a write made its result unsafe to store."""
 
-    __slots__ = ("superseded", "version")
+    __slots__ = ("stamps", "superseded")
 
-    def __init__(self, version: Hashable) -> None:
-        self.version = version
+    def __init__(self, stamps: Hashable) -> None:
+        self.stamps = stamps
         self.superseded = False
 
 
@@ -36,12 +36,12 @@ class SingleFlight(Generic[K, V]):
     def __init__(self) -> None:
         self._flights: dict[K, _InFlight[V]] = {}
 
-    async def run(self, key: K, load: Load[V], version: Hashable = None) -> V:
-        """`load(flight)`'s result, running it only if no load of `key` at `version` is in
-        flight."""
+    async def run(self, key: K, load: Load[V], stamps: Hashable = None) -> V:
+        """`load(flight)`'s result, running it only if no load of `key` under the same `stamps`
+        is in flight."""
         in_flight = self._flights.get(key)
-        if in_flight is None or in_flight[0].version != version:
-            in_flight = self._start(key, load, version)
+        if in_flight is None or in_flight[0].stamps != stamps:
+            in_flight = self._start(key, load, stamps)
         return await asyncio.shield(in_flight[1])
 
     def supersede(self, key: K) -> None:
@@ -56,8 +56,8 @@ class SingleFlight(Generic[K, V]):
             flight.superseded = True
         self._flights.clear()
 
-    def _start(self, key: K, load: Load[V], version: Hashable) -> _InFlight[V]:
-        flight = Flight(version)
+    def _start(self, key: K, load: Load[V], stamps: Hashable) -> _InFlight[V]:
+        flight = Flight(stamps)
         in_flight = self._flights[key] = (flight, asyncio.create_task(load(flight)))
         in_flight[1].add_done_callback(lambda _: self._land(key, in_flight))
         return in_flight

@@ -1,11 +1,11 @@
 """What `CacheAside` asks of a store, and what a lookup answers. Stores: Redis, in-process.
 
-A key's entry depends on one or more *stamps*, named strings that a write replaces to say
-"everything read before me is old" (for items, the item's id; for access states, the user and
-the session). Only the Redis store keeps stamps; the in-process one drops entries instead.
+An entry depends on one or more named things (an item's id; a user and a session), listed by
+`depends_on`. A write to one of them makes every entry that depends on it stale. The Redis store
+keeps a *stamp* per thing for that (redis_store.py); the in-process one drops entries instead.
 """
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
@@ -21,10 +21,10 @@ class Hit(Generic[V]):
 
 @dataclass(frozen=True, slots=True)
 class Miss:
-    """Nothing usable is stored. `ticket` is what a fill must hand back: for Redis, the
-    versions this lookup saw, so a fill can never store a value a newer write replaced."""
+    """Nothing usable is stored. `stamps` is what the lookup saw, for a fill to hand back: a
+    fill can then never store a value that a newer write replaced (Redis only)."""
 
-    ticket: object = None
+    stamps: Hashable = None
 
 
 class CacheStore(Protocol[V]):
@@ -33,18 +33,18 @@ class CacheStore(Protocol[V]):
 
     backend: str  # for spans: "redis" or "in-process"
 
-    async def lookup(self, key: str, stamps: Sequence[str]) -> Hit[V] | Miss | None: ...
-
-    async def fill(self, key: str, value: V, ticket: object, ttl_seconds: float) -> bool: ...
-
-    async def invalidate(self, stamps: Sequence[str], entry: str | None = None) -> bool:
-        """Everything read under `stamps` is old (and the entry `entry` can go)."""
+    async def lookup(
+        self, key: str, depends_on: Sequence[str], batch: ReadBatch | None = None
+    ) -> Hit[V] | Miss | None:
+        """With a `batch`, the lookup reads through the request's batch (read_batch.py)."""
         ...
 
-    def prefetch(self, key: str, stamps: Sequence[str]) -> None:
-        """A hint that `key` will be looked up soon (the request's batch may fetch it early)."""
+    def prefetch(self, key: str, depends_on: Sequence[str], batch: ReadBatch) -> None:
+        """`key` will be looked up later in this request: fetch it with the batch's next read."""
         ...
 
-    def batched(self, batch: ReadBatch) -> "CacheStore[V]":
-        """This store as one request sees it: lookups go through the request's batch."""
+    async def fill(self, key: str, value: V, stamps: Hashable, ttl_seconds: float) -> bool: ...
+
+    async def invalidate(self, depends_on: Sequence[str], entry: str | None = None) -> bool:
+        """Every entry that depends on one of `depends_on` is stale (and `entry` can go)."""
         ...

@@ -2,22 +2,22 @@
 process memory in embedded mode.
 
 Hand-written rather than the `limits` library: its async Redis storage builds its own client from
-a URL, so it could share neither this process's pool nor its timeouts, and what is needed here
-is one atomic script. A fixed window is precise enough to slow down password guessing.
+a URL, so it could share neither this process's pool nor its guard, and what is needed here is
+one atomic script. A fixed window is precise enough to slow down password guessing.
 
 Both fail open: if Redis is down, nothing is counted and the outage is logged, because locking
 every user out is worse than letting a guesser try a few more passwords for a while.
 """
 
-import asyncio
 import time
-from collections.abc import Callable, Sequence
-
-from redis.asyncio import Redis
-from redis.exceptions import RedisError
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TypeVar
 
 from ...domain.auth.ports import WindowCount
 from ...shared.logging import get_logger
+from ..redis.guard import RedisGuard, RedisUnavailable
+
+T = TypeVar("T")
 
 logger = get_logger(__name__)
 
@@ -38,40 +38,36 @@ for _, key in ipairs(KEYS) do
 end
 return result
 """
-_REDIS_FAILURES = (RedisError, OSError, TimeoutError)
 
 
 class RedisAttemptCounter:
-    def __init__(self, redis: Redis, key_prefix: str, timeout_seconds: float = 0.5) -> None:
+    def __init__(self, redis: RedisGuard, key_prefix: str) -> None:
         self._redis = redis
         self._key_prefix = key_prefix
-        self._timeout_seconds = timeout_seconds
-        self._add = redis.register_script(_ADD_SCRIPT)
-        self._counts = redis.register_script(_COUNTS_SCRIPT)
+        self._add = redis.client.register_script(_ADD_SCRIPT)
+        self._counts = redis.client.register_script(_COUNTS_SCRIPT)
 
     async def counts(self, keys: Sequence[str]) -> list[WindowCount]:
-        try:
-            async with asyncio.timeout(self._timeout_seconds):
-                flat = await self._counts(keys=self._namespaced(keys))
-        except _REDIS_FAILURES as error:
-            logger.warning("login throttle unavailable, not counting", error=type(error).__name__)
+        flat = await self._failing_open(lambda: self._counts(keys=self._namespaced(keys)))
+        if flat is None:
             return [WindowCount(0, 0) for _ in keys]
         pairs = zip(flat[::2], flat[1::2], strict=True)
         return [WindowCount(int(count), max(int(ttl), 0)) for count, ttl in pairs]
 
     async def add(self, keys: Sequence[str], window_seconds: int) -> None:
-        try:
-            async with asyncio.timeout(self._timeout_seconds):
-                await self._add(keys=self._namespaced(keys), args=[window_seconds])
-        except _REDIS_FAILURES as error:
-            logger.warning("login throttle unavailable, not counting", error=type(error).__name__)
+        await self._failing_open(
+            lambda: self._add(keys=self._namespaced(keys), args=[window_seconds])
+        )
 
     async def reset(self, key: str) -> None:
+        await self._failing_open(lambda: self._redis.client.delete(*self._namespaced([key])))
+
+    async def _failing_open(self, command: Callable[[], Awaitable[T]]) -> T | None:
         try:
-            async with asyncio.timeout(self._timeout_seconds):
-                await self._redis.delete(*self._namespaced([key]))
-        except _REDIS_FAILURES as error:
-            logger.warning("login throttle unavailable, not counting", error=type(error).__name__)
+            return await self._redis.call(lambda _: command())
+        except RedisUnavailable as error:
+            logger.warning("login throttle unavailable, not counting", error=str(error))
+            return None
 
     def _namespaced(self, keys: Sequence[str]) -> list[str]:
         return [f"{self._key_prefix}:{key}" for key in keys]

@@ -1,4 +1,4 @@
-"""A Redis cache of plain text over a counting fake database, for the cache's own tests.
+"""One process's Redis cache of plain text over a counting fake database, for the cache's tests.
 
 Values are version numbers as text, so a test can tell stale from fresh: a read that starts
 after a write completed must see that write's version or a later one.
@@ -14,10 +14,9 @@ from redis.asyncio import Redis
 
 from {{ cookiecutter.package_name }}.domain.cache import Loader
 from {{ cookiecutter.package_name }}.infrastructure.cache.cache_aside import CacheAside
-from {{ cookiecutter.package_name }}.infrastructure.cache.circuit_breaker import CircuitBreaker
-from {{ cookiecutter.package_name }}.infrastructure.cache.redis_client import create_redis
-from {{ cookiecutter.package_name }}.infrastructure.cache.redis_guard import RedisGuard
 from {{ cookiecutter.package_name }}.infrastructure.cache.redis_store import RedisStore
+from {{ cookiecutter.package_name }}.infrastructure.redis.client import connect_redis
+from {{ cookiecutter.package_name }}.infrastructure.redis.guard import CircuitBreaker, RedisGuard
 
 from ..conftest import make_settings
 
@@ -70,12 +69,19 @@ class VersionedDatabase:
 
 @dataclass
 class CacheProcess:
-    """What one API process holds: its own breaker and single-flight, the shared Redis."""
+    """What one API process holds: its own guard, breaker and single-flight, the shared Redis."""
 
-    redis: Redis
-    breaker: CircuitBreaker
+    guard: RedisGuard
     store: RedisStore[str]
     cache: CacheAside[str, str]
+
+    @property
+    def redis(self) -> Redis:
+        return self.guard.client
+
+    @property
+    def breaker(self) -> CircuitBreaker:
+        return self.guard.breaker
 
 
 def start_process(
@@ -92,14 +98,10 @@ def start_process(
         redis_url=redis_url,
         redis_socket_timeout_seconds=timeout_seconds,
         redis_connect_timeout_seconds=timeout_seconds,
+        redis_breaker_failure_threshold=failure_threshold,
+        redis_breaker_reset_seconds=reset_seconds,
     )
-    redis = create_redis(settings)
-    assert redis is not None
-    breaker = CircuitBreaker(failure_threshold, reset_seconds)
-    guard = RedisGuard(breaker, timeout_seconds)
-    store = RedisStore(
-        redis, guard, TextCodec(), prefix=prefix, name="text", ttl_seconds=ttl_seconds
-    )
-    return CacheProcess(
-        redis, breaker, store, CacheAside(store, name="text", ttl_seconds=ttl_seconds)
-    )
+    guard = connect_redis(settings)
+    assert guard is not None
+    store = RedisStore(guard, TextCodec(), prefix=prefix, name="text", ttl_seconds=ttl_seconds)
+    return CacheProcess(guard, store, CacheAside(store, name="text", ttl_seconds=ttl_seconds))

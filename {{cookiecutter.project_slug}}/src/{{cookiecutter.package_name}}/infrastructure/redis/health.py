@@ -1,4 +1,5 @@
-"""Readiness probe for the cache. Not critical: without Redis the service serves from the database.
+"""Readiness probe for Redis, reported as `cache`. Not critical: without Redis the service
+serves from the database and counts nothing.
 
 The probe pings Redis itself rather than asking the breaker, so it sees a recovery before the
 breaker's next probe does; an open breaker still reports `warn` until traffic has closed it.
@@ -7,21 +8,16 @@ breaker's next probe does; an open breaker still reports `warn` until traffic ha
 import asyncio
 import time
 
-from redis.asyncio import Redis
-
 from ...domain.health import CheckResult, HealthStatus
-from .circuit_breaker import BreakerState, CircuitBreaker
+from .guard import BreakerState, RedisGuard
 
 
-class CacheHealthCheck:
+class RedisHealthCheck:
     name = "cache"
     critical = False
 
-    def __init__(
-        self, redis: Redis | None, breaker: CircuitBreaker | None, timeout_seconds: float = 1.0
-    ) -> None:
+    def __init__(self, redis: RedisGuard | None, timeout_seconds: float = 1.0) -> None:
         self._redis = redis
-        self._breaker = breaker
         self._timeout_seconds = timeout_seconds
 
     async def check(self) -> CheckResult:
@@ -30,10 +26,10 @@ class CacheHealthCheck:
             return CheckResult(HealthStatus.PASS, 0.0, "in-process")
         try:
             async with asyncio.timeout(self._timeout_seconds):
-                await self._redis.ping()
-        except Exception as error:  # whatever the client raised, the cache is not usable
+                await self._redis.client.ping()
+        except Exception as error:  # whatever the client raised, Redis is not usable
             return CheckResult(HealthStatus.FAIL, _elapsed_ms(started), type(error).__name__)
-        if self._breaker is not None and self._breaker.state is not BreakerState.CLOSED:
+        if self._redis.breaker.state is not BreakerState.CLOSED:
             return CheckResult(HealthStatus.WARN, _elapsed_ms(started), "circuit open")
         return CheckResult(HealthStatus.PASS, _elapsed_ms(started))
 

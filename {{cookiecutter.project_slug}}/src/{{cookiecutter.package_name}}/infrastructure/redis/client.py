@@ -1,4 +1,4 @@
-"""The process's Redis connection pool, with timeouts from config (redis-py asyncio)."""
+"""The process's Redis client and pool, with timeouts from config, behind the guard."""
 
 from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.retry import Retry
@@ -6,10 +6,11 @@ from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from ...shared.settings import Settings
+from .guard import CircuitBreaker, RedisGuard
 
 
-def create_redis(settings: Settings) -> Redis | None:
-    """One client (and pool) per process; `None` in embedded mode, where no Redis is configured."""
+def connect_redis(settings: Settings) -> RedisGuard | None:
+    """One guarded client per process; `None` in embedded mode, where no Redis is configured."""
     if not settings.redis_url:
         return None
     # Blocking: when every connection is busy, a call waits its turn (bounded by `timeout`)
@@ -20,10 +21,14 @@ def create_redis(settings: Settings) -> Redis | None:
         timeout=settings.redis_socket_timeout_seconds,
         socket_timeout=settings.redis_socket_timeout_seconds,
         socket_connect_timeout=settings.redis_connect_timeout_seconds,
-        # Failing fast is the point: callers fall back (cache) or fail open (limits). redis-py's
-        # default retries up to ten times with backoff; here a connection found broken (say,
-        # Redis restarted since it was pooled) is retried once at once, and a timeout never.
+        # Failing fast is the point: callers fall back (cache) or fail open (counters).
+        # redis-py's default retries up to ten times with backoff; here a connection found
+        # broken (Redis restarted since it was pooled) is retried once at once, a timeout never.
         retry=Retry(NoBackoff(), 1, supported_errors=(RedisConnectionError,)),
         health_check_interval=30,
     )
-    return Redis.from_pool(pool)
+    # One breaker for every caller: Redis is one server, and when it is down it is down for all.
+    breaker = CircuitBreaker(
+        settings.redis_breaker_failure_threshold, settings.redis_breaker_reset_seconds
+    )
+    return RedisGuard(Redis.from_pool(pool), breaker, settings.redis_socket_timeout_seconds)

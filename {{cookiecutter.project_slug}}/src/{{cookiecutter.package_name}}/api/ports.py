@@ -1,0 +1,63 @@
+"""What the API needs from the composition root: the adapters behind the domain's ports, and
+the caches as one request reads them. `create_app()` puts an `ApiDependencies` on the app."""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol, TypeVar
+{%- if cookiecutter.include_example_domain == "y" %}
+from uuid import UUID
+{%- endif %}
+
+from fastapi import Request
+
+from ..domain.auth.login_throttle import LoginThrottle
+from ..domain.auth.ports import AccessStates, AccessTokens
+from ..domain.auth.service import SessionPolicy
+from ..domain.cache import Cache
+from ..domain.health import HealthCheck
+{%- if cookiecutter.include_example_domain == "y" %}
+from ..domain.items.entities import Item
+{%- endif %}
+from ..domain.unit_of_work import UnitOfWork
+from ..domain.users.ports import PasswordHasher
+
+K_contra = TypeVar("K_contra", contravariant=True)
+V = TypeVar("V")
+
+
+class PrefetchingCache(Cache[K_contra, V], Protocol[K_contra, V]):
+    def prefetch(self, key: K_contra) -> None:
+        """Before the request's first cache read: `key` will be read too. With Redis, it is
+        fetched in the same round trip as that first read (docs/caching.md)."""
+        ...
+
+
+class RequestReads(Protocol):
+    """The caches as one request reads them: a fresh one per request."""
+
+    @property
+    def access_states(self) -> AccessStates: ...
+{%- if cookiecutter.include_example_domain == "y" %}
+
+    @property
+    def items(self) -> PrefetchingCache[UUID, Item]: ...
+{%- endif %}
+
+
+@dataclass(frozen=True, slots=True)
+class ApiDependencies:
+    """The ports the API needs, implemented by adapters the composition root chose."""
+
+    unit_of_work: Callable[[], UnitOfWork]
+    request_reads: Callable[[], RequestReads]
+    health_checks: Sequence[HealthCheck]
+    access_tokens: AccessTokens
+    password_hasher: PasswordHasher
+    login_throttle: LoginThrottle
+    session_policy: SessionPolicy
+
+
+def api_dependencies(request: Request) -> ApiDependencies:
+    """The adapters `create_app()` put on the application."""
+    dependencies: ApiDependencies = request.app.state.dependencies
+    return dependencies

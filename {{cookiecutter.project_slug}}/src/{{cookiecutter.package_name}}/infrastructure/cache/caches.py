@@ -1,0 +1,92 @@
+"""The caches of a process, built for Redis or for process memory, and how a request sees them.
+
+`create_app()` chooses by `REDIS_URL`: `redis_caches` in server mode, `in_process_caches` in
+embedded mode (and with `CACHE_ENABLED=false`, where every lookup misses). Either way the API
+gets the same ports; only with Redis does `for_request()` make a difference: the request's
+lookups then share one round trip (read_batch.py).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+{%- if cookiecutter.include_example_domain == "y" %}
+from uuid import UUID
+{%- endif %}
+
+from ...domain.auth.ports import AccessStates
+{%- if cookiecutter.include_example_domain == "y" %}
+from ...domain.items.entities import Item
+{%- endif %}
+from ...shared.settings import Settings
+from ..redis.guard import RedisGuard
+{%- if cookiecutter.include_example_domain == "y" %}
+from .cache_aside import CacheAside
+{%- endif %}
+from .cached_access_states import CachedAccessStates
+from .codecs import AccessStateCodec{% if cookiecutter.include_example_domain == "y" %}, ItemCodec{% endif %}
+{%- if cookiecutter.include_example_domain == "y" %}
+from .in_process_store import InProcessStore
+{%- endif %}
+from .read_batch import ReadBatch
+from .redis_store import RedisStore
+
+
+@dataclass(frozen=True, slots=True)
+class Caches:
+    """The caches of this process, or, from `for_request()`, of one request."""
+
+    access_states: AccessStates
+{%- if cookiecutter.include_example_domain == "y" %}
+    items: CacheAside[UUID, Item]
+{%- endif %}
+    for_request: Callable[[], "Caches"]
+
+
+def redis_caches(redis: RedisGuard, settings: Settings, database_states: AccessStates) -> Caches:
+    ttl, prefix = settings.cache_ttl_seconds, settings.redis_key_prefix
+    access_states = CachedAccessStates(
+        database_states,
+        RedisStore(redis, AccessStateCodec(), prefix=prefix, name="access", ttl_seconds=ttl),
+        ttl,
+    )
+{%- if cookiecutter.include_example_domain == "y" %}
+    items: CacheAside[UUID, Item] = CacheAside(
+        RedisStore(redis, ItemCodec(), prefix=prefix, name="item", ttl_seconds=ttl),
+        name="item",
+        ttl_seconds=ttl,
+    )
+{%- endif %}
+
+    def for_request() -> Caches:
+        batch = ReadBatch(redis)  # a fresh one per request
+        return Caches(
+            access_states=access_states.reading_through(batch),
+{%- if cookiecutter.include_example_domain == "y" %}
+            items=items.reading_through(batch),
+{%- endif %}
+            for_request=for_request,
+        )
+
+    return Caches(
+        access_states=access_states,
+{%- if cookiecutter.include_example_domain == "y" %}
+        items=items,
+{%- endif %}
+        for_request=for_request,
+    )
+
+
+def in_process_caches(settings: Settings, database_states: AccessStates) -> Caches:
+    # The access check stays with the database here: a user's role or session can change from
+    # another process (the `create-admin` command), which a cache in this one would not hear of.
+    caches = Caches(
+        access_states=database_states,
+{%- if cookiecutter.include_example_domain == "y" %}
+        items=CacheAside(
+            InProcessStore(settings.cache_max_entries if settings.cache_enabled else 0),
+            name="item",
+            ttl_seconds=settings.cache_ttl_seconds,
+        ),
+{%- endif %}
+        for_request=lambda: caches,  # lookups cost no round trip here: nothing to share
+    )
+    return caches

@@ -1,0 +1,106 @@
+"""How values are written into Redis cache entries: a documented JSON envelope, never pickle.
+
+    {"schema": 1, "stamps": ["<namespace stamp>", "<stamp>", ...], "value": {...}}
+
+`value` is a codec's JSON for the cached value (the codecs below). JSON because a cache is read
+by whatever version of the code runs next (and by people with `redis-cli`), and because
+unpickling bytes from a shared server runs whatever they say. `stamps` are the stamps the entry
+was read under (redis_store.py).
+"""
+
+import json
+from collections.abc import Mapping, Sequence
+{%- if cookiecutter.include_example_domain == "y" %}
+from datetime import datetime
+from decimal import Decimal
+{%- endif %}
+from typing import Any, Protocol, TypeVar
+{%- if cookiecutter.include_example_domain == "y" %}
+from uuid import UUID
+{%- endif %}
+
+from ...domain.auth.entities import AccessState
+{%- if cookiecutter.include_example_domain == "y" %}
+from ...domain.items.entities import Item
+{%- endif %}
+from ...domain.permissions import Role
+
+V = TypeVar("V")
+
+
+class JsonCodec(Protocol[V]):
+    """How one kind of value is written into an entry. Bump `schema_version` whenever the
+    shape changes: the keys carry it, so old and new code never read each other's entries."""
+
+    schema_version: int
+
+    def to_json(self, value: V) -> dict[str, Any]: ...
+
+    def from_json(self, data: Mapping[str, Any]) -> V: ...
+
+
+def encode_entry(codec: JsonCodec[V], value: V, stamps: Sequence[str]) -> str:
+    entry = {"schema": codec.schema_version, "stamps": list(stamps), "value": codec.to_json(value)}
+    return json.dumps(entry, separators=(",", ":"))
+
+
+def decode_entry(codec: JsonCodec[V], raw: bytes | str, stamps: Sequence[str | None]) -> V | None:
+    """The value, if the entry was written under exactly `stamps`, all present. Raises on an
+    entry that is not one (corrupt, or written by other code)."""
+    if None in stamps:
+        return None
+    entry = json.loads(raw)
+    if entry["stamps"] != list(stamps):
+        return None
+    return codec.from_json(entry["value"])
+
+
+class AccessStateCodec:
+    """Schema 1: {"role": "user", "is_active": true, "session_revoked": false}"""
+
+    schema_version = 1
+
+    def to_json(self, state: AccessState) -> dict[str, Any]:
+        return {
+            "role": state.role.value,
+            "is_active": state.is_active,
+            "session_revoked": state.session_revoked,
+        }
+
+    def from_json(self, data: Mapping[str, Any]) -> AccessState:
+        return AccessState(
+            role=Role(data["role"]),
+            is_active=bool(data["is_active"]),
+            session_revoked=bool(data["session_revoked"]),
+        )
+{%- if cookiecutter.include_example_domain == "y" %}
+
+
+class ItemCodec:
+    """Schema 1: {"id": "<uuid>", "owner_id": "<uuid>", "name": "...", "description": "..." |
+    null, "price": "19.99", "created_at": "<ISO 8601 UTC>", "updated_at": "<ISO 8601 UTC>"}"""
+
+    schema_version = 1
+
+    def to_json(self, item: Item) -> dict[str, Any]:
+        return {
+            "id": str(item.id),
+            "owner_id": str(item.owner_id),
+            "name": item.name,
+            "description": item.description,
+            "price": str(item.price),  # a string: JSON numbers are floats to most readers
+            "created_at": item.created_at.isoformat(),
+            "updated_at": item.updated_at.isoformat(),
+        }
+
+    def from_json(self, data: Mapping[str, Any]) -> Item:
+        return Item(
+            id=UUID(data["id"]),
+            owner_id=UUID(data["owner_id"]),
+            name=data["name"],
+            description=data["description"],
+            price=Decimal(data["price"]),
+            created_at=datetime.fromisoformat(data["created_at"]),
+            updated_at=datetime.fromisoformat(data["updated_at"]),
+        )
+{%- endif %}

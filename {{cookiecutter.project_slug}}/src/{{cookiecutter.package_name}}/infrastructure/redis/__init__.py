@@ -1,0 +1,1 @@
+"""Redis, as every part of the service reaches it: one client per process, behind one guard."""
