@@ -1,4 +1,5 @@
-"""One process's Redis cache of plain text over a counting fake database, for the cache's tests.
+"""One process's Redis cache of plain text over a counting fake database, and a counter of the
+MGETs a client sends: what the cache's integration tests are built from.
 
 Values are version numbers as text, so a test can tell stale from fresh: a read that starts
 after a write completed must see that write's version or a later one.
@@ -10,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import pytest
 from redis.asyncio import Redis
 
 from {{ cookiecutter.package_name }}.domain.cache import Loader
@@ -105,3 +107,17 @@ def start_process(
     assert guard is not None
     store = RedisStore(guard, TextCodec(), prefix=prefix, name="text", ttl_seconds=ttl_seconds)
     return CacheProcess(guard, store, CacheAside(store, name="text", ttl_seconds=ttl_seconds))
+
+
+class RoundTrips:
+    """Counts the MGETs a client sends."""
+
+    def __init__(self, process: CacheProcess, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.count = 0
+        send = process.redis.mget
+
+        async def counting_mget(*args: Any, **kwargs: Any) -> Any:
+            self.count += 1
+            return await send(*args, **kwargs)
+
+        monkeypatch.setattr(process.redis, "mget", counting_mget)

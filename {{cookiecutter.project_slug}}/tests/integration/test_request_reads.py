@@ -4,7 +4,6 @@ check with its two kinds of invalidation, on the real Redis."""
 import asyncio
 import secrets
 from collections.abc import AsyncIterator
-from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
@@ -14,24 +13,11 @@ from {{ cookiecutter.package_name }}.domain.permissions import Role
 from {{ cookiecutter.package_name }}.infrastructure.cache.cached_access_states import CachedAccessStates
 from {{ cookiecutter.package_name }}.infrastructure.cache.codecs import AccessStateCodec
 from {{ cookiecutter.package_name }}.infrastructure.cache.read_batch import ReadBatch
+from {{ cookiecutter.package_name }}.infrastructure.cache.read_coalescer import ReadCoalescer
 from {{ cookiecutter.package_name }}.infrastructure.cache.redis_store import RedisStore
 from {{ cookiecutter.package_name }}.infrastructure.redis.guard import CircuitBreaker, RedisGuard, RedisUnavailable
 
-from .cache_process import CacheProcess, VersionedDatabase, start_process
-
-
-class RoundTrips:
-    """Counts the MGETs a client sends."""
-
-    def __init__(self, process: CacheProcess, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.count = 0
-        send = process.redis.mget
-
-        async def counting_mget(*args: Any, **kwargs: Any) -> Any:
-            self.count += 1
-            return await send(*args, **kwargs)
-
-        monkeypatch.setattr(process.redis, "mget", counting_mget)
+from .cache_process import CacheProcess, RoundTrips, VersionedDatabase, start_process
 
 
 class StatesInDatabase:
@@ -83,7 +69,7 @@ def access_states(process: CacheProcess, database: StatesInDatabase) -> CachedAc
 
 
 def new_batch(process: CacheProcess) -> ReadBatch:
-    return ReadBatch(process.guard)
+    return ReadBatch(ReadCoalescer(process.guard))
 
 
 ACTIVE = AccessState(role=Role.USER, is_active=True, session_revoked=False)
@@ -119,7 +105,7 @@ async def test_an_early_value_is_handed_out_once(
 
 async def test_after_one_failure_a_request_stops_asking(process: CacheProcess) -> None:
     breaker = CircuitBreaker(failure_threshold=1, reset_seconds=0.01)
-    batch = ReadBatch(RedisGuard(process.redis, breaker, timeout_seconds=1.0))
+    batch = ReadBatch(ReadCoalescer(RedisGuard(process.redis, breaker, timeout_seconds=1.0)))
     breaker.record_failure()
 
     with pytest.raises(RedisUnavailable, match="circuit open"):

@@ -27,6 +27,7 @@ from .codecs import AccessStateCodec{% if cookiecutter.include_example_domain ==
 from .in_process_store import InProcessStore
 {%- endif %}
 from .read_batch import ReadBatch
+from .read_coalescer import ReadCoalescer
 from .redis_store import RedisStore
 
 
@@ -56,8 +57,10 @@ def redis_caches(redis: RedisGuard, settings: Settings, database_states: AccessS
     )
 {%- endif %}
 
+    coalescer = ReadCoalescer(redis)  # one per process: it gathers every request's reads
+
     def for_request() -> Caches:
-        batch = ReadBatch(redis)  # a fresh one per request
+        batch = ReadBatch(coalescer)  # a fresh one per request
         return Caches(
             access_states=access_states.reading_through(batch),
 {%- if cookiecutter.include_example_domain == "y" %}

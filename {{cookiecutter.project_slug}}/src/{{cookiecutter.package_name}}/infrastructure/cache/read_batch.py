@@ -4,18 +4,18 @@ Hand-written, because no library batches reads across FastAPI dependencies. A ro
 what it will read before authentication runs (`want`: the item's keys); authentication then
 reads the session's keys (`read`), and that first read fetches everything announced so far in
 one MGET. The item lookup that follows finds its values already here: no second round trip.
+The MGET itself leaves together with other requests' (`read_coalescer.py`).
 """
 
 from collections.abc import Iterable, Sequence
 
-from ..redis.guard import RedisGuard, RedisUnavailable
-
-RawValue = bytes | str | None  # what the client returns for one key of an MGET
+from ..redis.guard import RedisUnavailable
+from .read_coalescer import RawValue, ReadCoalescer
 
 
 class ReadBatch:
-    def __init__(self, redis: RedisGuard) -> None:
-        self._redis = redis
+    def __init__(self, coalescer: ReadCoalescer) -> None:
+        self._coalescer = coalescer
         self._wanted: list[str] = []
         self._fetched: dict[str, RawValue] = {}
         self._unavailable = False
@@ -39,7 +39,7 @@ class ReadBatch:
         unique = list(dict.fromkeys(keys))
         self._wanted.clear()
         try:
-            values = await self._redis.call(lambda client: client.mget(unique))
+            values = await self._coalescer.mget(unique)
         except RedisUnavailable:
             self._unavailable = True
             raise
