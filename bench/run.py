@@ -86,6 +86,28 @@ def main() -> int:
     if shutil.which("wrk") is None:
         print("error: wrk is not installed (apt-get install wrk)", file=sys.stderr)
         return 2
+    with prepared_service() as prepared:
+        plan = scenarios(prepared.item_id, prepared.password)
+        measured = measure(prepared.project, prepared.env, plan, prepared.token)
+    table = render(heading(measured), [(s.letter, s.title, found) for s, found in measured])
+    RESULTS.write_text(table)
+    print(table)
+    return 0
+
+
+@dataclass(frozen=True)
+class PreparedService:
+    project: Path
+    env: dict[str, str]
+    token: str
+    item_id: str
+    password: str
+
+
+@contextmanager
+def prepared_service() -> Iterator[PreparedService]:
+    """The baked service, installed, with a fresh database and key prefix, an admin signed in
+    and one item to read; the database and keys are removed afterwards."""
     project = bake_and_install()
     run_name = f"bench_{os.getpid()}_{int(time.time())}"
     env = service_env(run_name)
@@ -97,23 +119,22 @@ def main() -> int:
         admin = ["--email", ADMIN_EMAIL, "--password", password]
         run([cli, "create-admin", *admin], cwd=project, env=env)
         token, item_id = prepare(project, env, password)
-        measured = measure(project, env, scenarios(item_id, password), token)
+        yield PreparedService(project, env, token, item_id, password)
     finally:
         run([*psql(), "-c", f'DROP DATABASE IF EXISTS "{run_name}" WITH (FORCE)'])
         forget_keys(f"{run_name}:*")
+
+
+def heading(measured: list[tuple[Scenario, Measurement]]) -> str:
     fewer = ", ".join(
         f"{s.letter}: -c{s.connections}" for s, _ in measured if s.connections != CONNECTIONS
     )
-    heading = (
+    return (
         f"Measured {time.strftime('%Y-%m-%d %H:%M %Z')} on {platform.node()} "
         f"({os.cpu_count()} cores, Python {platform.python_version()}): one uvicorn worker on "
         f"core {SERVER_CORE}, `wrk -t1 -c{CONNECTIONS} -d{DURATION}s` on core {LOAD_CORE}"
         f"{f' ({fewer})' if fewer else ''}, median of {ROUNDS} interleaved rounds."
     )
-    table = render(heading, [(s.letter, s.title, found) for s, found in measured])
-    RESULTS.write_text(table)
-    print(table)
-    return 0
 
 
 def bake_and_install() -> Path:
