@@ -30,7 +30,7 @@ lint: $(STAMP) ## ruff and mypy --strict on the template's own code (hooks/, tes
 	$(BIN)/ruff format --check hooks tests bench
 	$(BIN)/mypy
 
-demo: $(STAMP) ## bake the defaults into build/demo, install, migrate and serve on :8000
+demo: $(STAMP) ## bake the defaults into build/demo, install, migrate, serve on :8000 with a worker
 	scripts/demo.sh
 
 bench: $(STAMP) ## bake, serve in server mode, load with wrk; writes bench/results.md (SPEC 10)

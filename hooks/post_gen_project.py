@@ -27,8 +27,11 @@ PRUNED_WHEN: dict[tuple[str, str], list[str]] = {
     ("database", "postgresql"): ["deploy/k8s/data-volume.yaml"],
     ("database", "sqlite"): [
         "tests/integration/test_postgresql.py",
-        # One SQLite file cannot be shared between pods: the API stays a single replica.
+        # One SQLite file cannot be shared between pods: the API stays a single replica, and
+        # the worker runs with the schedule in the API's pod (deploy/k8s/api-deployment.yaml).
         "deploy/k8s/hpa.yaml",
+        "deploy/k8s/worker-deployment.yaml",
+        "deploy/k8s/beat-deployment.yaml",
     ],
     ("include_example_domain", "n"): [
         "src/{package}/domain/items",
@@ -169,6 +172,7 @@ def print_next_steps() -> None:
         "  make install    # .venv with the service and its dev tools\n"
         "  make migrate    # create the schema (a SQLite file until DATABASE_URL says otherwise)\n"
         "  make serve      # then open http://127.0.0.1:8000/docs\n"
+        "  make worker     # in a second terminal: background jobs and the schedule\n"
         "  make help       # every other target"
     )
 

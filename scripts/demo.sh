@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make demo`: bake the default answers into build/demo, install the service in its own .venv,
-# migrate, create an admin and serve it in embedded mode (SQLite file, no servers). Needs python3
-# and make only.
+# migrate, create an admin, and run its Celery worker and its API in embedded mode (SQLite files,
+# no servers). Needs python3 and make only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,12 +35,34 @@ make install
 admin_password=$(python3 -c 'import secrets; print(secrets.token_urlsafe(18))')
 .venv/bin/"$package" create-admin --email "$ADMIN_EMAIL" --password "$admin_password"
 
-# Upcoming (SPEC section 1, once the service has a Celery worker): start
-# `.venv/bin/$package worker` in the background (stopped by a trap on EXIT).
+# The worker (Celery, the outbox relay and, in embedded mode, the schedule) runs beside the API
+# and stops with this script however it ends; its log goes to a file, to keep this one readable.
+worker_log=$OUTPUT_DIR/worker.log
+.venv/bin/"$package" worker >"$worker_log" 2>&1 &
+worker_pid=$!
+trap 'kill "$worker_pid" 2>/dev/null || true; wait "$worker_pid" 2>/dev/null || true' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+# Its first heartbeat, so that the line below is true: a worker that dies at start fails the demo.
+worker_alive=false
+for _ in {1..30}; do
+  kill -0 "$worker_pid" 2>/dev/null || break
+  if .venv/bin/"$package" worker-alive >/dev/null 2>&1; then
+    worker_alive=true
+    break
+  fi
+  sleep 1
+done
+if [[ $worker_alive != true ]]; then
+  echo "error: the worker did not start; its log is $worker_log" >&2
+  exit 1
+fi
 
 echo
 echo "Serving $package from $project_dir"
-echo "API docs: http://127.0.0.1:$PORT/docs   (Ctrl-C stops it)"
+echo "API docs: http://127.0.0.1:$PORT/docs   (Ctrl-C stops it and the worker)"
+echo "Worker:   background jobs and the schedule run in process $worker_pid (log: $worker_log)"
 echo "Admin:    $ADMIN_EMAIL / $admin_password   (Authorize on the docs page with these)"
 echo
-exec .venv/bin/"$package" serve --port "$PORT"
+# Not `exec`: this shell stays to run the trap that stops the worker.
+.venv/bin/"$package" serve --port "$PORT"

@@ -41,10 +41,10 @@ ITEMS_PATHS = [
     "tests/e2e/test_cached_reads.py",
     "tests/integration/test_item_repository.py",
 ]
-# SPEC section 2, and the make targets the post-gen hook and the CI files call. The Celery worker
-# (`{package_dir}/worker.py`, `make worker`) joins them with the jobs and outbox issue.
+# SPEC section 2, and the make targets the post-gen hook, the CI files and the README call.
 SPEC_LAYOUT = [
     "{package_dir}/main.py",
+    "{package_dir}/worker.py",
     "{package_dir}/cli.py",
     "{package_dir}/api",
     "{package_dir}/domain",
@@ -68,7 +68,13 @@ SPEC_LAYOUT = [
     "README.md",
     "LICENSE",
 ]
-MAKE_TARGETS = {"help", "install", "lint", "test", "migrate", "serve"}
+MAKE_TARGETS = {"help", "install", "lint", "test", "migrate", "serve", "worker"}
+# Kubernetes manifests that exist for one `database` answer only: with SQLite the worker and the
+# schedule run in the API's pod, beside the one replica that owns the SQLite volume.
+K8S_MANIFESTS_OF = {
+    "postgresql": ["hpa.yaml", "worker-deployment.yaml", "beat-deployment.yaml"],
+    "sqlite": ["data-volume.yaml"],
+}
 LICENSE_MARKERS = {
     "MIT": "MIT License",
     "Apache-2.0": "Apache License",
@@ -144,10 +150,14 @@ def test_layout_is_the_one_the_spec_promises(case: Case, baked_case: BakedCase) 
         for path in SPEC_LAYOUT
         if not (project / path.format(package_dir=package_dir)).exists()
     ]
-    make_targets = re.findall(r"^([a-z-]+):", (project / "Makefile").read_text(), re.MULTILINE)
+    makefile = (project / "Makefile").read_text()
+    # `make help` lists the targets with a `## ` comment.
+    listed = set(re.findall(r"^([a-z-]+):.*## ", makefile, re.MULTILINE))
+    [phony] = re.findall(r"^\.PHONY:(.*)$", makefile, re.MULTILINE)
 
     assert missing == []
-    assert set(make_targets) >= MAKE_TARGETS
+    assert listed >= MAKE_TARGETS
+    assert listed <= set(phony.split())
 
 
 @each_case
@@ -178,6 +188,10 @@ def test_files_of_unchosen_options_are_pruned(case: Case, baked_case: BakedCase)
     assert (project / "tests/integration/test_postgresql.py").exists() == (
         case.database == "postgresql"
     )
+    for database, manifests in K8S_MANIFESTS_OF.items():
+        for manifest in manifests:
+            path = project / "deploy/k8s" / manifest
+            assert path.exists() == (case.database == database), path
     assert not (project / "licenses").exists()
     assert LICENSE_MARKERS[case.license] in (project / "LICENSE").read_text()
 

@@ -22,8 +22,9 @@ from pairwise import PACKAGE_NAME, PAIRWISE_CASES, PROJECT_SLUG, Case
 BakedCase = Callable[[Case], Path]
 BIN = Path(sys.executable).parent
 API_PORT = 8000
-# The service's long-running processes; the Celery worker joins them with the jobs issue.
-APP_SERVICES = ("api",)
+# The service's long-running processes, each run from the service's image.
+APP_SERVICES = ("api", "worker", "beat")
+WORKER_ALIVE = [PACKAGE_NAME, "worker-alive"]
 SETTINGS_FROM_COMPOSE = ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL")
 
 each_case = pytest.mark.parametrize("case", PAIRWISE_CASES, ids=lambda case: case.id)
@@ -35,7 +36,7 @@ def load_compose(project: Path) -> dict[str, Any]:
 
 
 def expected_compose_services(case: Case) -> set[str]:
-    services = {"migrate", "api", "redis", "otel-collector", "jaeger", "prometheus"}
+    services = {"migrate", *APP_SERVICES, "redis", "otel-collector", "jaeger", "prometheus"}
     if case.database == "postgresql":
         services.add("postgres")
     if case.broker == "rabbitmq":
@@ -68,12 +69,31 @@ def test_compose_runs_the_services_the_answers_need(case: Case, baked_case: Bake
     services = load_compose(baked_case(case))["services"]
 
     assert set(services) == expected_compose_services(case)
-    # The API is probed by the image's HEALTHCHECK; the one-shot migration needs none; the
-    # collector and Jaeger ship without a shell to probe with.
+    # The API is probed by the image's HEALTHCHECK; the one-shot migration and beat need none
+    # (the image's HTTP probe is disabled for them); the collector and Jaeger ship without a
+    # shell to probe with.
     probed = {
         name for name, service in services.items() if "test" in service.get("healthcheck", {})
     }
-    assert probed == set(services) - {"api", "migrate", "otel-collector", "jaeger"}
+    assert probed == set(services) - {"api", "migrate", "beat", "otel-collector", "jaeger"}
+    assert services["migrate"]["healthcheck"] == {"disable": True}
+    assert services["beat"]["healthcheck"] == {"disable": True}
+    # The worker serves no HTTP: it is probed by the heartbeat file it writes.
+    assert services["worker"]["healthcheck"]["test"] == ["CMD", *WORKER_ALIVE]
+
+
+@each_case
+def test_compose_runs_each_process_of_the_service(case: Case, baked_case: BakedCase) -> None:
+    services = load_compose(baked_case(case))["services"]
+    images = {services[name]["image"] for name in ["migrate", *APP_SERVICES]}
+
+    assert images == {f"{PROJECT_SLUG}:latest"}
+    assert "command" not in services["api"]  # the image's CMD: serve
+    assert services["migrate"]["command"] == [PACKAGE_NAME, "migrate"]
+    assert services["worker"]["command"] == [PACKAGE_NAME, "worker"]
+    assert services["beat"]["command"] == [PACKAGE_NAME, "beat"]
+    # Celery's warm shutdown finishes the tasks in hand: more than compose's default 10 s.
+    assert services["worker"]["stop_grace_period"] == "60s"
 
 
 @each_case
@@ -90,12 +110,11 @@ def test_compose_points_the_service_at_its_servers(case: Case, baked_case: Baked
                 assert any(volume.endswith(":/data") for volume in services[name]["volumes"])
             else:
                 assert url.hostname in services, f"{name}: {setting} points at {url.hostname}"
-        assert environment["CELERY_BROKER_URL"].split(":")[0] == (
-            "redis" if case.broker == "redis" else "amqp"
-        )
-        assert services[name]["depends_on"]["migrate"]["condition"] == (
-            "service_completed_successfully"
-        )
+        broker = urlsplit(environment["CELERY_BROKER_URL"])
+        assert broker.scheme == ("redis" if case.broker == "redis" else "amqp")
+        depends_on = services[name]["depends_on"]
+        assert depends_on["migrate"]["condition"] == "service_completed_successfully"
+        assert depends_on[broker.hostname]["condition"] == "service_healthy"
     for mount in [*services["otel-collector"]["volumes"], *services["prometheus"]["volumes"]]:
         assert (project / "deploy" / mount.split(":")[0]).is_file(), mount
 
@@ -113,6 +132,31 @@ def named(manifests: list[dict[str, Any]], kind: str, name: str) -> dict[str, An
     return manifest
 
 
+def expected_deployments(case: Case) -> list[str]:
+    """One SQLite file cannot be shared between pods: the worker then lives in the API's pod."""
+    components = ["api", "beat", "worker"] if case.database == "postgresql" else ["api"]
+    return [f"{PROJECT_SLUG}-{component}" for component in components]
+
+
+def containers_of(deployment: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {
+        container["name"]: container
+        for container in deployment["spec"]["template"]["spec"]["containers"]
+    }
+
+
+def assert_is_a_worker_container(worker: dict[str, Any]) -> None:
+    """A worker serves no HTTP: no ports, and its probes run `worker-alive` on its heartbeat."""
+    probes = [
+        worker[key] for key in ("startupProbe", "livenessProbe", "readinessProbe") if key in worker
+    ]
+    assert "livenessProbe" in worker
+    for probe in probes:
+        assert probe["exec"]["command"] == WORKER_ALIVE
+    assert "ports" not in worker
+    assert {"requests", "limits"} <= set(worker["resources"])
+
+
 @each_case
 def test_every_manifest_is_a_named_kubernetes_object(case: Case, baked_case: BakedCase) -> None:
     manifests = load_manifests(baked_case(case))
@@ -125,11 +169,27 @@ def test_every_manifest_is_a_named_kubernetes_object(case: Case, baked_case: Bak
 
 
 @each_case
-def test_api_deployment_is_probed_and_locked_down(case: Case, baked_case: BakedCase) -> None:
+def test_every_pod_is_locked_down(case: Case, baked_case: BakedCase) -> None:
+    manifests = load_manifests(baked_case(case))
+    deployments = [m for m in manifests if m["kind"] == "Deployment"]
+
+    assert deployments
+    for deployment in deployments:
+        pod = deployment["spec"]["template"]["spec"]
+        assert pod["securityContext"]["runAsNonRoot"] is True
+        for container in [*pod.get("initContainers", []), *pod["containers"]]:
+            assert container["securityContext"]["readOnlyRootFilesystem"] is True
+            assert container["securityContext"]["allowPrivilegeEscalation"] is False
+            # The root filesystem is read-only: /tmp (the heartbeat file's home) is a volume.
+            mounts = {mount["mountPath"] for mount in container["volumeMounts"]}
+            assert "/tmp" in mounts  # noqa: S108 (a path in the manifest, not one used here)
+
+
+@each_case
+def test_api_deployment_is_probed(case: Case, baked_case: BakedCase) -> None:
     manifests = load_manifests(baked_case(case))
     deployment = named(manifests, "Deployment", f"{PROJECT_SLUG}-api")
-    pod = deployment["spec"]["template"]["spec"]
-    containers = {container["name"]: container for container in pod["containers"]}
+    containers = containers_of(deployment)
     api = containers["api"]
     [port] = api["ports"]
 
@@ -137,16 +197,49 @@ def test_api_deployment_is_probed_and_locked_down(case: Case, baked_case: BakedC
     assert api["livenessProbe"]["httpGet"] == {"path": "/health/live", "port": "http"}
     assert api["readinessProbe"]["httpGet"] == {"path": "/health/ready", "port": "http"}
     assert {"requests", "limits"} <= set(api["resources"])
-    assert pod["securityContext"]["runAsNonRoot"] is True
-    for container in [*pod["initContainers"], *pod["containers"]]:
-        assert container["securityContext"]["readOnlyRootFilesystem"] is True
-        assert container["securityContext"]["allowPrivilegeEscalation"] is False
-    # Nothing but the API runs in its pod until the worker arrives with the jobs issue.
-    assert set(containers) == {"api"}
-    # One SQLite file on a ReadWriteOnce volume cannot be shared: a single replica, replaced whole.
-    if case.database == "sqlite":
-        assert deployment["spec"]["replicas"] == 1
-        assert deployment["spec"]["strategy"]["type"] == "Recreate"
+    if case.database == "postgresql":
+        assert set(containers) == {"api"}  # the worker has its own Deployment
+        return
+    # One SQLite file on a ReadWriteOnce volume cannot be shared: a single replica, replaced
+    # whole, with the worker (and the schedule, which must run once) beside the API.
+    assert deployment["spec"]["replicas"] == 1
+    assert deployment["spec"]["strategy"]["type"] == "Recreate"
+    assert set(containers) == {"api", "worker"}
+    worker = containers["worker"]
+    assert worker["command"][:3] == [PACKAGE_NAME, "worker", "--beat"]
+    assert worker["volumeMounts"] == api["volumeMounts"]
+    assert "/data" in {mount["mountPath"] for mount in worker["volumeMounts"]}
+    assert_is_a_worker_container(worker)
+    # A worker that is not ready must not take the API out of its Service.
+    assert "readinessProbe" not in worker
+    assert deployment["spec"]["template"]["spec"]["terminationGracePeriodSeconds"] >= 60
+
+
+@pytest.mark.parametrize(
+    "case",
+    [case for case in PAIRWISE_CASES if case.database == "postgresql"],
+    ids=lambda case: case.id,
+)
+def test_worker_and_beat_run_in_their_own_deployments(case: Case, baked_case: BakedCase) -> None:
+    manifests = load_manifests(baked_case(case))
+    worker_deployment = named(manifests, "Deployment", f"{PROJECT_SLUG}-worker")
+    beat_deployment = named(manifests, "Deployment", f"{PROJECT_SLUG}-beat")
+    [worker] = containers_of(worker_deployment).values()
+    [beat] = containers_of(beat_deployment).values()
+
+    # Workers scale on the broker; the schedule (beat) must run exactly once, even in a rollout.
+    assert worker_deployment["spec"]["replicas"] >= 2
+    assert worker["command"][:2] == [PACKAGE_NAME, "worker"]
+    assert "--beat" not in worker["command"]
+    assert_is_a_worker_container(worker)
+    assert worker["readinessProbe"]["exec"]["command"] == WORKER_ALIVE
+    # Celery's warm shutdown finishes the tasks in hand: more than Kubernetes' default 30 s.
+    assert worker_deployment["spec"]["template"]["spec"]["terminationGracePeriodSeconds"] >= 60
+    assert beat_deployment["spec"]["replicas"] == 1
+    assert beat_deployment["spec"]["strategy"] == {"type": "Recreate"}
+    assert beat["command"] == [PACKAGE_NAME, "beat"]
+    assert "ports" not in beat
+    assert {"requests", "limits"} <= set(beat["resources"])
 
 
 @each_case
@@ -156,10 +249,24 @@ def test_manifests_refer_to_each_other_by_name(case: Case, baked_case: BakedCase
     service = named(manifests, "Service", f"{PROJECT_SLUG}-api")
     api = named(manifests, "Deployment", f"{PROJECT_SLUG}-api")
 
-    assert [m["metadata"]["name"] for m in deployments] == [f"{PROJECT_SLUG}-api"]
+    assert sorted(m["metadata"]["name"] for m in deployments) == expected_deployments(case)
     assert service["spec"]["selector"] == api["spec"]["template"]["metadata"]["labels"]
     assert service["spec"]["ports"][0]["targetPort"] == "http"
+    # One image for every process: the README says to set it in each Deployment.
+    images = {
+        container["image"]
+        for deployment in deployments
+        for key in ("initContainers", "containers")
+        for container in deployment["spec"]["template"]["spec"].get(key, [])
+    }
+    assert len(images) == 1
+    assert images.pop().startswith(f"{PROJECT_SLUG}:")
     for deployment in deployments:
+        labels = deployment["spec"]["template"]["metadata"]["labels"]
+        assert deployment["spec"]["selector"]["matchLabels"] == labels
+        # The Service sends HTTP to the API's pods only, never to a worker's.
+        selected = service["spec"]["selector"].items() <= labels.items()
+        assert selected == (deployment is api)
         for container in deployment["spec"]["template"]["spec"]["containers"]:
             for source in container["envFrom"]:
                 [(kind, reference)] = source.items()

@@ -25,11 +25,17 @@ from {{ cookiecutter.package_name }}.main import create_app
 from {{ cookiecutter.package_name }}.shared.settings import Environment, Settings
 
 from .redis_server import RedisServer
+from .worker_process import delete_queues
 
 TEST_POSTGRES_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 )
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+{%- if cookiecutter.broker == "redis" %}
+TEST_BROKER_URL = TEST_REDIS_URL
+{%- else %}
+TEST_BROKER_URL = os.environ.get("TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672//")
+{%- endif %}
 RUN_MODES = ["embedded", "server"]
 SERVER_MODE_DATABASE = "{{ cookiecutter.database }}"
 
@@ -109,6 +115,19 @@ async def redis_key_prefix() -> AsyncIterator[str]:
     await client.aclose()
 
 
+@pytest.fixture(scope="session")
+def celery_queue() -> Iterator[str]:
+    """A queue of this run's own: runs never take each other's messages. Deleted afterwards."""
+    name = f"test-{{ cookiecutter.package_name }}-{secrets.token_hex(4)}"
+    yield name
+    delete_queues(make_settings("sqlite://", celery_broker_url=TEST_BROKER_URL, celery_queue=name))
+
+
+@pytest.fixture(scope="session")
+def embedded_broker_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return f"sqla+sqlite:///{tmp_path_factory.mktemp('broker') / 'broker.sqlite3'}"
+
+
 @pytest.fixture(scope="session", params=RUN_MODES)
 def run_mode(request: pytest.FixtureRequest) -> str:
     mode: str = request.param
@@ -127,8 +146,15 @@ def database_url(run_mode: str, request: pytest.FixtureRequest) -> str:
 def settings(
     run_mode: str, database_url: str, redis_key_prefix: str, request: pytest.FixtureRequest
 ) -> Settings:
-    redis = request.getfixturevalue("redis_url") if run_mode == "server" else None
-    return make_settings(database_url, redis_url=redis, redis_key_prefix=redis_key_prefix)
+    server = run_mode == "server"
+    broker = TEST_BROKER_URL if server else request.getfixturevalue("embedded_broker_url")
+    return make_settings(
+        database_url,
+        redis_url=request.getfixturevalue("redis_url") if server else None,
+        redis_key_prefix=redis_key_prefix,
+        celery_broker_url=broker,
+        celery_queue=request.getfixturevalue("celery_queue"),
+    )
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 import argparse
 import asyncio
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -11,6 +12,7 @@ from pydantic import EmailStr, TypeAdapter, ValidationError
 from .domain.errors import DomainError
 from .infrastructure.database.engine import create_engine
 from .infrastructure.database.migrations import upgrade_to_head
+from .infrastructure.queue.heartbeat import is_fresh
 from .infrastructure.redis.client import connect_redis
 from .main import create_user_service
 from .shared.logging import configure_logging, get_logger
@@ -72,10 +74,46 @@ def serve(settings: Settings, args: argparse.Namespace) -> None:
     )
 
 
+def worker(settings: Settings, args: argparse.Namespace) -> None:
+    from .worker import app  # imported here: it loads the settings and the tasks
+
+    # SIGTERM (what Docker and Kubernetes send) becomes Celery's cold shutdown, which starts
+    # with the soft shutdown: running tasks get WORKER_SOFT_SHUTDOWN time to finish, and the
+    # rest go back to the broker at once rather than after a visibility timeout.
+    os.environ.setdefault("REMAP_SIGTERM", "SIGQUIT")
+    options = ["worker", f"--loglevel={settings.log_level}", "--without-mingle", "--without-gossip"]
+    if settings.is_embedded_broker:
+        # The SQLite transport is polling-only and not safe with the prefork pool; one
+        # process also runs the schedule, so a small deployment needs nothing else.
+        options += ["--pool=solo", "--beat"]
+    elif args.beat:
+        options.append("--beat")
+    if args.concurrency:
+        options.append(f"--concurrency={args.concurrency}")
+    app.worker_main(options)
+
+
+def beat(settings: Settings, _args: argparse.Namespace) -> None:
+    from .worker import app
+
+    app.start(["beat", f"--loglevel={settings.log_level}"])
+
+
+def worker_alive(settings: Settings, _args: argparse.Namespace) -> None:
+    max_age = 3 * settings.worker_heartbeat_seconds
+    if not is_fresh(settings.worker_heartbeat_file, max_age):
+        heartbeat = settings.worker_heartbeat_file
+        raise UsageError(f"no worker heartbeat in {heartbeat} for {max_age:g}s")
+    print("worker alive")
+
+
 COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], None]] = {
     "migrate": migrate,
     "create-admin": create_admin,
     "serve": serve,
+    "worker": worker,
+    "beat": beat,
+    "worker-alive": worker_alive,
 }
 
 
@@ -92,6 +130,15 @@ def build_parser() -> argparse.ArgumentParser:
     serve_parser.add_argument("--host", default="127.0.0.1")
     serve_parser.add_argument("--port", type=int, default=8000)
     serve_parser.add_argument("--workers", type=int, default=1)
+    worker_parser = commands.add_parser(
+        "worker", help="run the Celery worker and the outbox relay (and the schedule if asked)"
+    )
+    worker_parser.add_argument(
+        "--beat", action="store_true", help="also run the schedule (always in embedded mode)"
+    )
+    worker_parser.add_argument("--concurrency", type=int, default=0)
+    commands.add_parser("beat", help="run the schedule alone (exactly one per deployment)")
+    commands.add_parser("worker-alive", help="exit 0 if the worker's heartbeat is fresh")
     return parser
 
 

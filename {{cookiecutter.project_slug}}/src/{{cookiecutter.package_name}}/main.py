@@ -4,6 +4,8 @@ The API knows ports; infrastructure knows adapters; only this module knows which
 implements which port in this process.
 """
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -15,7 +17,7 @@ from . import __version__
 from .api.middleware.request_context import RequestContextMiddleware
 from .api.ports import ApiDependencies
 from .api.problems import install_problem_handlers
-from .api.routers import auth, health{% if cookiecutter.include_example_domain == "y" %}, items{% endif %}, users
+from .api.routers import auth, health{% if cookiecutter.include_example_domain == "y" %}, items{% endif %}, jobs, users
 from .domain.auth.login_throttle import LoginThrottle, LoginThrottlePolicy
 from .domain.auth.service import SessionPolicy
 from .domain.users.service import UserService
@@ -24,6 +26,9 @@ from .infrastructure.database.access_states import SqlAccessStates
 from .infrastructure.database.engine import create_engine, create_session_factory
 from .infrastructure.database.health import DatabaseHealthCheck
 from .infrastructure.database.unit_of_work import SqlUnitOfWork
+from .infrastructure.queue.celery_app import create_celery
+from .infrastructure.queue.health import BrokerHealthCheck
+from .infrastructure.queue.relay import OutboxRelay
 from .infrastructure.redis.client import connect_redis
 from .infrastructure.redis.guard import RedisGuard
 from .infrastructure.redis.health import RedisHealthCheck
@@ -43,6 +48,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     session_factory = create_session_factory(engine)
     redis = connect_redis(settings)
     caches = create_caches(settings, engine, redis)
+    celery = create_celery(settings)  # to publish: the worker runs the tasks
+    relay = OutboxRelay(
+        session_factory,
+        celery,
+        poll_seconds=settings.outbox_poll_seconds,
+        batch_size=settings.outbox_batch_size,
+    )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -50,7 +62,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # test's garbage for good.
         if settings.environment is not Environment.TEST:
             freeze_startup_objects()
+        relaying = asyncio.create_task(relay.run(), name="outbox-relay")
         yield
+        relaying.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await relaying
         await engine.dispose()
         if redis is not None:
             await redis.client.aclose()
@@ -66,9 +82,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.dependencies = ApiDependencies(
-        unit_of_work=lambda: SqlUnitOfWork(session_factory),
+        # A commit that wrote outbox messages wakes the relay: no wait for its next poll.
+        unit_of_work=lambda: SqlUnitOfWork(session_factory, on_outbox_commit=relay.wake),
         request_reads=caches.for_request,
-        health_checks=[DatabaseHealthCheck(engine), RedisHealthCheck(redis)],
+        health_checks=[
+            DatabaseHealthCheck(engine),
+            RedisHealthCheck(redis),
+            BrokerHealthCheck(celery),
+        ],
         access_tokens=JwtAccessTokens.from_settings(settings),
         password_hasher=Argon2PasswordHasher.from_settings(settings),
         login_throttle=create_login_throttle(settings, redis),
@@ -85,6 +106,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(items.router)
 {%- endif %}
     app.include_router(users.router)
+    app.include_router(jobs.router)
     app.include_router(auth.router)
     if settings.cors_origins:
         app.add_middleware(

@@ -3,6 +3,9 @@
 from collections.abc import Hashable
 from dataclasses import replace
 from datetime import datetime
+{%- if cookiecutter.include_example_domain == "y" %}
+from decimal import Decimal
+{%- endif %}
 from types import TracebackType
 from typing import Generic, Self, TypeVar
 from uuid import UUID
@@ -11,10 +14,13 @@ from {{ cookiecutter.package_name }}.domain.auth.entities import RefreshToken, R
 from {{ cookiecutter.package_name }}.domain.cache import Loader
 {%- if cookiecutter.include_example_domain == "y" %}
 from {{ cookiecutter.package_name }}.domain.items.entities import Item
+from {{ cookiecutter.package_name }}.domain.items.ports import ItemTotals
 {%- endif %}
 from {{ cookiecutter.package_name }}.domain.pagination import Page, PageRequest
 from {{ cookiecutter.package_name }}.domain.users.entities import User
 from {{ cookiecutter.package_name }}.domain.users.errors import EmailTakenError
+
+from .job_fakes import InMemoryJobs, InMemoryOutbox, InMemoryProcessedMessages
 
 
 class InMemoryUsers:
@@ -75,6 +81,17 @@ class InMemoryRefreshTokens:
         for family_id in live:
             await self.revoke_family(family_id, at)
         return live
+{%- if cookiecutter.include_example_domain == "n" %}
+
+    async def count_live(self, user_id: UUID) -> int:
+        return sum(1 for f in self.families.values() if f.user_id == user_id and not f.is_revoked)
+{%- endif %}
+
+    async def purge_expired(self, before: datetime, limit: int) -> int:
+        expired = [key for key, token in self.tokens.items() if token.expires_at < before][:limit]
+        for key in expired:
+            del self.tokens[key]
+        return len(expired)
 {%- if cookiecutter.include_example_domain == "y" %}
 
 
@@ -99,6 +116,10 @@ class InMemoryItems:
 
     async def delete(self, item_id: UUID) -> bool:
         return self.rows.pop(item_id, None) is not None
+
+    async def totals(self, owner_id: UUID) -> ItemTotals:
+        prices = [item.price for item in self.rows.values() if item.owner_id == owner_id]
+        return ItemTotals(count=len(prices), total_price=sum(prices, Decimal(0)))
 {%- endif %}
 
 
@@ -109,6 +130,10 @@ class FakeUnitOfWork:
         self.committed_users, self.users = InMemoryUsers(), InMemoryUsers()
         self.committed_refresh_tokens = InMemoryRefreshTokens()
         self.refresh_tokens = InMemoryRefreshTokens()
+        self.committed_jobs, self.jobs = InMemoryJobs(), InMemoryJobs()
+        self.committed_outbox, self.outbox = InMemoryOutbox(), InMemoryOutbox()
+        self.committed_processed_messages = InMemoryProcessedMessages()
+        self.processed_messages = InMemoryProcessedMessages()
 {%- if cookiecutter.include_example_domain == "y" %}
         self.committed_items = InMemoryItems()
         self.items = InMemoryItems()
@@ -118,6 +143,9 @@ class FakeUnitOfWork:
     async def __aenter__(self) -> Self:
         self.users.rows = dict(self.committed_users.rows)
         self.refresh_tokens = self.committed_refresh_tokens.snapshot()
+        self.jobs = self.committed_jobs.copy()
+        self.outbox = self.committed_outbox.copy()
+        self.processed_messages = self.committed_processed_messages.copy()
 {%- if cookiecutter.include_example_domain == "y" %}
         self.items.rows = dict(self.committed_items.rows)
 {%- endif %}
@@ -134,6 +162,9 @@ class FakeUnitOfWork:
     async def commit(self) -> None:
         self.committed_users.rows = dict(self.users.rows)
         self.committed_refresh_tokens = self.refresh_tokens.snapshot()
+        self.committed_jobs = self.jobs.copy()
+        self.committed_outbox = self.outbox.copy()
+        self.committed_processed_messages = self.processed_messages.copy()
 {%- if cookiecutter.include_example_domain == "y" %}
         self.committed_items.rows = dict(self.items.rows)
 {%- endif %}

@@ -20,36 +20,41 @@ from ..domain.auth.service import AuthService
 {%- if cookiecutter.include_example_domain == "y" %}
 from ..domain.items.service import ItemService
 {%- endif %}
+from ..domain.jobs.service import JobService
 from ..domain.pagination import PageRequest
 from ..domain.permissions import Permission
 from ..domain.users.service import UserService
-from .ports import ApiDependencies, RequestReads, api_dependencies
+from .ports import RequestPorts{% if cookiecutter.include_example_domain == "y" %}, RequestReads{% endif %}, api_dependencies
 from .schemas.pagination import page_request
 from .security import Authorize, Authorized, ServiceFactory
 
 S = TypeVar("S")
 
 
-def user_service(dependencies: ApiDependencies, reads: RequestReads) -> UserService:
-    return UserService(
-        dependencies.unit_of_work(), dependencies.password_hasher, reads.access_states
-    )
+def user_service(ports: RequestPorts) -> UserService:
+    adapters = ports.adapters
+    return UserService(adapters.unit_of_work(), adapters.password_hasher, ports.reads.access_states)
 
 
-def auth_service(dependencies: ApiDependencies, reads: RequestReads) -> AuthService:
+def auth_service(ports: RequestPorts) -> AuthService:
+    adapters = ports.adapters
     return AuthService(
-        dependencies.unit_of_work(),
-        dependencies.password_hasher,
-        dependencies.access_tokens,
-        reads.access_states,
-        dependencies.login_throttle,
-        dependencies.session_policy,
+        adapters.unit_of_work(),
+        adapters.password_hasher,
+        adapters.access_tokens,
+        ports.reads.access_states,
+        adapters.login_throttle,
+        adapters.session_policy,
     )
+
+
+def job_service(ports: RequestPorts) -> JobService:
+    return JobService(ports.adapters.unit_of_work())
 {%- if cookiecutter.include_example_domain == "y" %}
 
 
-def item_service(dependencies: ApiDependencies, reads: RequestReads) -> ItemService:
-    return ItemService(dependencies.unit_of_work(), reads.items)
+def item_service(ports: RequestPorts) -> ItemService:
+    return ItemService(ports.adapters.unit_of_work(), ports.reads.items)
 
 
 def item_in_path(request: Request, reads: RequestReads) -> None:
@@ -72,7 +77,7 @@ class Service(Generic[S]):
 
     async def __call__(self, request: Request) -> S:
         dependencies = api_dependencies(request)
-        return self.factory(dependencies, dependencies.request_reads())
+        return self.factory(RequestPorts(dependencies, dependencies.request_reads()))
 
 
 # Routes open to anyone.
@@ -89,6 +94,11 @@ user_reader = Authorize(user_service, Permission.USERS_READ)
 UserReader = Annotated[Authorized[UserService], Depends(user_reader)]
 user_admin = Authorize(user_service, Permission.USERS_WRITE)
 UserAdmin = Annotated[Authorized[UserService], Depends(user_admin)]
+job_creator = Authorize(job_service, Permission.JOBS_CREATE)
+JobCreator = Annotated[Authorized[JobService], Depends(job_creator)]
+# Whose jobs the actor sees (their own, or all) is the service's decision.
+job_viewer = Authorize(job_service)
+JobViewer = Annotated[Authorized[JobService], Depends(job_viewer)]
 {%- if cookiecutter.include_example_domain == "y" %}
 # Which items the actor sees or changes (their own, or all) is the service's decision.
 item_reader = Authorize(item_service, Permission.ITEMS_READ, announce=item_in_path)

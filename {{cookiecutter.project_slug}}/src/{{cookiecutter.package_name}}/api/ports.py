@@ -57,6 +57,15 @@ class ApiDependencies:
     session_policy: SessionPolicy
 
 
+@dataclass(frozen=True, slots=True)
+class RequestPorts:
+    """What one request's service is built from: the process's adapters, and the caches as
+    this request reads them. A factory in deps.py takes one and uses what it needs."""
+
+    adapters: ApiDependencies
+    reads: RequestReads
+
+
 def api_dependencies(request: Request) -> ApiDependencies:
     """The adapters `create_app()` put on the application."""
     dependencies: ApiDependencies = request.app.state.dependencies

@@ -18,13 +18,13 @@ from ..domain.auth.authenticator import Authenticator
 from ..domain.auth.errors import NotAuthenticatedError
 from ..domain.errors import PermissionDeniedError
 from ..domain.permissions import Permission
-from .ports import ApiDependencies, RequestReads, api_dependencies
+from .ports import RequestPorts, RequestReads, api_dependencies
 
 TOKEN_URL = "/api/v1/auth/token"  # noqa: S105 - a path, not a secret
 
 S = TypeVar("S")
 # Builds a route's service from the adapters and this request's caches (deps.py has them).
-ServiceFactory = Callable[[ApiDependencies, RequestReads], S]
+ServiceFactory = Callable[[RequestPorts], S]
 # Names, before authentication runs, what a route will read from the caches (deps.py has one).
 Announcement = Callable[[Request, RequestReads], None]
 
@@ -75,4 +75,4 @@ class Authorize(OAuth2PasswordBearer, Generic[S]):
             raise PermissionDeniedError(
                 f"Your role does not grant the `{self.permission}` permission."
             )
-        return Authorized(actor, self.service(dependencies, reads))
+        return Authorized(actor, self.service(RequestPorts(dependencies, reads)))

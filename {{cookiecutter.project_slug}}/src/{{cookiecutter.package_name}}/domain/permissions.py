@@ -22,6 +22,7 @@ class Permission(StrEnum):
     USERS_READ = "users:read"
     USERS_WRITE = "users:write"
     JOBS_CREATE = "jobs:create"
+    JOBS_READ_ANY = "jobs:read:any"
 {%- if cookiecutter.include_example_domain == "y" %}
     ITEMS_READ = "items:read"
     ITEMS_WRITE = "items:write"

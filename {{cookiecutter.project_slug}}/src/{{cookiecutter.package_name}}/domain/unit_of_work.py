@@ -7,6 +7,8 @@ from .auth.ports import RefreshTokenRepository
 {%- if cookiecutter.include_example_domain == "y" %}
 from .items.ports import ItemRepository
 {%- endif %}
+from .jobs.ports import JobRepository
+from .outbox import Outbox, ProcessedMessages
 from .users.ports import UserRepository
 
 
@@ -21,6 +23,15 @@ class UnitOfWork(Protocol):
 
     @property
     def refresh_tokens(self) -> RefreshTokenRepository: ...
+
+    @property
+    def jobs(self) -> JobRepository: ...
+
+    @property
+    def outbox(self) -> Outbox: ...
+
+    @property
+    def processed_messages(self) -> ProcessedMessages: ...
 {%- if cookiecutter.include_example_domain == "y" %}
 
     @property

@@ -3,12 +3,14 @@
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_SECRET_KEY = "insecure-development-key-change-me"  # noqa: S105 - production refuses it
 MIN_SECRET_KEY_BYTES = 32
 EMBEDDED_DATABASE_URL = "sqlite+aiosqlite:///./var/{{ cookiecutter.package_name }}.sqlite3"
+# kombu's SQLAlchemy transport over a SQLite file: a broker that needs no server.
+EMBEDDED_BROKER_URL = "sqla+sqlite:///./var/{{ cookiecutter.package_name }}-broker.sqlite3"
 JwtAlgorithm = Literal[
     "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "ES256", "ES384"
 ]
@@ -53,6 +55,30 @@ class Settings(BaseSettings):
     redis_breaker_failure_threshold: int = Field(default=5, ge=1)
     redis_breaker_reset_seconds: float = Field(default=10.0, gt=0)
 
+    # Server mode: redis://... or amqp://...; unset, the embedded broker (EMBEDDED_BROKER_URL).
+    celery_broker_url: str | None = None
+    # The queue every task goes through; one per deployment (tests use one per run).
+    celery_queue: str = "{{ cookiecutter.package_name }}"
+    # A task past its soft limit is told to stop (and fails its job); past the hard one, killed.
+    task_soft_time_limit_seconds: int = Field(default=60, gt=0)
+    task_time_limit_seconds: int = Field(default=90, gt=0)
+    # A failed task is retried after a random wait of up to base * 2**attempt (full jitter).
+    task_max_retries: int = Field(default=5, ge=0)
+    task_retry_backoff_seconds: float = Field(default=2.0, gt=0)
+    task_retry_backoff_max_seconds: float = Field(default=300.0, gt=0)
+    # Redis only: a task unacknowledged this long is delivered again. Longer than any task.
+    broker_visibility_timeout_seconds: int = Field(default=3600, gt=0)
+    # How often an idle relay looks for messages nobody woke it for (another process wrote).
+    outbox_poll_seconds: float = Field(default=1.0, gt=0)
+    outbox_batch_size: int = Field(default=100, ge=1)
+    # Sent outbox messages and handled-message marks are kept this long, then purged.
+    outbox_retention_seconds: int = Field(default=7 * 24 * 3600, gt=0)
+    housekeeping_interval_seconds: int = Field(default=3600, gt=0)
+    housekeeping_batch_size: int = Field(default=1000, ge=1)
+    # The worker touches this file while it is healthy; `worker-alive` (its probe) reads it.
+    worker_heartbeat_file: str = "/tmp/{{ cookiecutter.package_name }}-worker.heartbeat"  # noqa: S108
+    worker_heartbeat_seconds: float = Field(default=10.0, gt=0)
+
     # Never `none`; HS* signs with SECRET_KEY, the others need the two key files.
     jwt_algorithm: JwtAlgorithm = "HS256"
     jwt_issuer: str = "{{ cookiecutter.project_slug }}"
@@ -84,6 +110,25 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
         return value
+
+    @model_validator(mode="after")
+    def tasks_end_before_redelivery(self) -> "Settings":
+        # Otherwise Redis hands a task that is still running to a second worker.
+        if self.broker_visibility_timeout_seconds <= self.task_time_limit_seconds:
+            raise ValueError(
+                "BROKER_VISIBILITY_TIMEOUT_SECONDS must exceed TASK_TIME_LIMIT_SECONDS"
+            )
+        if self.task_soft_time_limit_seconds >= self.task_time_limit_seconds:
+            raise ValueError("TASK_SOFT_TIME_LIMIT_SECONDS must be below TASK_TIME_LIMIT_SECONDS")
+        return self
+
+    @property
+    def broker_url(self) -> str:
+        return self.celery_broker_url or EMBEDDED_BROKER_URL
+
+    @property
+    def is_embedded_broker(self) -> bool:
+        return self.broker_url.startswith("sqla+")
 
     @property
     def is_embedded_database(self) -> bool:

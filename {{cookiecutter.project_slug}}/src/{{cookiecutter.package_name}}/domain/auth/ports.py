@@ -52,6 +52,16 @@ class RefreshTokenRepository(Protocol):
     async def revoke_families_of(self, user_id: UUID, at: datetime) -> list[UUID]:
         """Revokes every live session of the user and returns their ids."""
         ...
+{%- if cookiecutter.include_example_domain == "n" %}
+
+    async def count_live(self, user_id: UUID) -> int:
+        """How many sessions of the user are not revoked."""
+        ...
+{%- endif %}
+
+    async def purge_expired(self, before: datetime, limit: int) -> int:
+        """Deletes up to `limit` refresh tokens that expired before `before`; returns how many."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)

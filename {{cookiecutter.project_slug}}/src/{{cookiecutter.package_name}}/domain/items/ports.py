@@ -1,5 +1,7 @@
 """What the item service needs from the outside world, stated as protocols."""
 
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Protocol
 from uuid import UUID
 
@@ -10,6 +12,12 @@ from .entities import Item
 
 class ItemCache(Cache[UUID, Item], Protocol):
     """Items by id; the adapter (Redis or in-process) is chosen in `create_app()`."""
+
+
+@dataclass(frozen=True, slots=True)
+class ItemTotals:
+    count: int
+    total_price: Decimal
 
 
 class ItemRepository(Protocol):
@@ -24,3 +32,7 @@ class ItemRepository(Protocol):
     async def update(self, item: Item) -> None: ...
 
     async def delete(self, item_id: UUID) -> bool: ...
+
+    async def totals(self, owner_id: UUID) -> ItemTotals:
+        """How many items `owner_id` has, and their prices summed."""
+        ...

@@ -5,6 +5,7 @@ from uuid import UUID
 from ..actor import Actor
 from ..auth.ports import AccessStates
 from ..clock import utc_now
+from ..outbox import SEND_WELCOME_EMAIL, OutboxMessage
 from ..pagination import Page, PageRequest
 from ..permissions import Role
 from ..unit_of_work import UnitOfWork
@@ -29,6 +30,8 @@ class UserService:
         user = User(email=normalize_email(email), password_hash=password_hash, full_name=full_name)
         async with self._uow as uow:
             await uow.users.add(user)
+            # In the same transaction: no account without its welcome, no welcome without it.
+            await uow.outbox.add(OutboxMessage(SEND_WELCOME_EMAIL, {"user_id": str(user.id)}))
             await uow.commit()
         return user
 

@@ -1,11 +1,13 @@
 """Items stored with SQLAlchemy, translated to and from the domain entity."""
 
+from decimal import Decimal
 from uuid import UUID
 
 from sqlalchemy import delete, func, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ...domain.items.entities import Item
+from ...domain.items.ports import ItemTotals
 from ...domain.pagination import Page, PageRequest
 from .tables import ItemRow
 
@@ -74,3 +76,10 @@ class SqlItemRepository:
     async def delete(self, item_id: UUID) -> bool:
         result = await self._session.execute(delete(ItemRow).where(ItemRow.id == item_id))
         return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def totals(self, owner_id: UUID) -> ItemTotals:
+        # Summed in cents by the database (the column's type), read back as a Decimal.
+        summed = func.coalesce(func.sum(ItemRow.price), Decimal(0))
+        query = select(func.count(), summed).where(ItemRow.owner_id == owner_id)
+        count, total = (await self._session.execute(query)).one()
+        return ItemTotals(count=int(count), total_price=total)

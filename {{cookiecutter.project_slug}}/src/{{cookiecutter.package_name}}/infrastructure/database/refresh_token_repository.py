@@ -3,7 +3,7 @@
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, {% if cookiecutter.include_example_domain == "n" %}func, {% endif %}select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ...domain.auth.entities import RefreshToken, RefreshTokenFamily
@@ -92,3 +92,21 @@ class SqlRefreshTokenRepository:
             .values(revoked_at=at)
         )
         return revoked
+{%- if cookiecutter.include_example_domain == "n" %}
+
+    async def count_live(self, user_id: UUID) -> int:
+        live = select(func.count()).where(
+            RefreshTokenFamilyRow.user_id == user_id, RefreshTokenFamilyRow.revoked_at.is_(None)
+        )
+        return int(await self._session.scalar(live) or 0)
+{%- endif %}
+
+    async def purge_expired(self, before: datetime, limit: int) -> int:
+        # Through a subquery: DELETE ... LIMIT is not portable.
+        expired = select(RefreshTokenRow.id).where(RefreshTokenRow.expires_at < before).limit(limit)
+        deleted = await self._session.execute(
+            delete(RefreshTokenRow)
+            .where(RefreshTokenRow.id.in_(expired))
+            .execution_options(synchronize_session=False)
+        )
+        return int(deleted.rowcount)  # type: ignore[attr-defined]

@@ -8,9 +8,10 @@ from datetime import datetime
 {%- if cookiecutter.include_example_domain == "y" %}
 from decimal import Decimal
 {%- endif %}
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ForeignKey, {% if cookiecutter.include_example_domain == "y" %}Index, {% endif %}MetaData, String{% if cookiecutter.include_example_domain == "y" %}, Text{% endif %}
+from sqlalchemy import JSON, ForeignKey, Index, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from ...domain.clock import utc_now
@@ -84,3 +85,47 @@ class ItemRow(TimestampedRow):
     description: Mapped[str | None] = mapped_column(Text)
     price: Mapped[Decimal] = mapped_column(Money)
 {%- endif %}
+
+
+class JobRow(Base):
+    __tablename__ = "jobs"
+    # An owner's jobs, newest first.
+    __table_args__ = (Index("ix_jobs_owner_id_created_at", "owner_id", "created_at"),)
+
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    owner_id: Mapped[UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(50))
+    status: Mapped[str] = mapped_column(String(20))
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class OutboxMessageRow(Base):
+    """A message for the worker, written in its cause's transaction (domain/outbox.py)."""
+
+    __tablename__ = "outbox_messages"
+    # The relay reads the unsent ones oldest first; housekeeping purges old sent ones.
+    __table_args__ = (Index("ix_outbox_messages_sent_at_created_at", "sent_at", "created_at"),)
+
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    topic: Mapped[str] = mapped_column(String(100))
+    payload: Mapped[dict[str, str]] = mapped_column(JSON)
+    # The W3C trace context of the request that wrote it, so the worker continues its trace.
+    headers: Mapped[dict[str, str]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when the worker gave up on the message (the dead-letter record), with why.
+    dead_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class ProcessedMessageRow(Base):
+    """A message a handler has acted on: a second delivery of it does nothing."""
+
+    __tablename__ = "processed_messages"
+
+    message_id: Mapped[UUID] = mapped_column(primary_key=True)
+    processed_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

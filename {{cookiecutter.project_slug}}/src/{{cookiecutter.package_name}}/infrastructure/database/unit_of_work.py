@@ -1,5 +1,6 @@
 """The unit of work over one SQLAlchemy session: the repositories share its transaction."""
 
+from collections.abc import Callable
 from types import TracebackType
 from typing import Self
 
@@ -8,6 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 {% if cookiecutter.include_example_domain == "y" -%}
 from .item_repository import SqlItemRepository
 {% endif -%}
+from .job_repository import SqlJobRepository
+from .outbox import SqlOutbox
+from .processed_messages import SqlProcessedMessages
 from .refresh_token_repository import SqlRefreshTokenRepository
 from .user_repository import SqlUserRepository
 
@@ -15,12 +19,22 @@ from .user_repository import SqlUserRepository
 class SqlUnitOfWork:
     users: SqlUserRepository
     refresh_tokens: SqlRefreshTokenRepository
+    jobs: SqlJobRepository
+    outbox: SqlOutbox
+    processed_messages: SqlProcessedMessages
 {%- if cookiecutter.include_example_domain == "y" %}
     items: SqlItemRepository
 {%- endif %}
 
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        on_outbox_commit: Callable[[], None] | None = None,
+    ) -> None:
         self._session_factory = session_factory
+        # Called after a commit that added outbox messages: the relay sends them at once
+        # instead of at its next poll.
+        self._on_outbox_commit = on_outbox_commit
         self._session: AsyncSession | None = None
 
     async def __aenter__(self) -> Self:
@@ -29,6 +43,9 @@ class SqlUnitOfWork:
         self._session = self._session_factory()
         self.users = SqlUserRepository(self._session)
         self.refresh_tokens = SqlRefreshTokenRepository(self._session)
+        self.jobs = SqlJobRepository(self._session)
+        self.outbox = SqlOutbox(self._session)
+        self.processed_messages = SqlProcessedMessages(self._session)
 {%- if cookiecutter.include_example_domain == "y" %}
         self.items = SqlItemRepository(self._session)
 {%- endif %}
@@ -49,3 +66,6 @@ class SqlUnitOfWork:
         if self._session is None:
             raise RuntimeError("commit() outside `async with`")
         await self._session.commit()
+        if self.outbox.added and self._on_outbox_commit is not None:
+            self._on_outbox_commit()
+            self.outbox.added = 0

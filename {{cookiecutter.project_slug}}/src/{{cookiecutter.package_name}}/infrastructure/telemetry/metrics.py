@@ -31,3 +31,14 @@ def count_cache_operation(operation: str, result: CacheResult) -> None:
 @cache  # one child per label pair, looked up once: this runs several times per request
 def _cache_operations(operation: str, result: CacheResult) -> Counter:
     return CACHE_OPERATIONS.labels(operation, result.value)
+
+
+JOBS = Counter(
+    "jobs",  # exported as jobs_total
+    "Jobs that reached a final state, by kind and status (succeeded, failed).",
+    ["kind", "status"],
+)
+
+
+def count_job(kind: str, status: str) -> None:
+    JOBS.labels(kind, status).inc()

@@ -1,0 +1,1 @@
+"""The job queue: Celery configured from settings, its tasks, and the outbox relay that feeds it."""

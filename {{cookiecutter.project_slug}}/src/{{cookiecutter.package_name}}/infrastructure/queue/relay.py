@@ -1,0 +1,96 @@
+"""The outbox relay: hands committed outbox messages to the broker, then marks them sent.
+
+It runs inside `serve` and inside `worker` (SPEC section 4), never as a process of its own. A
+commit that added messages in this process wakes it at once (`wake`); otherwise it polls, to
+pick up what other processes wrote. Several relays may run: each claims its batch with
+`FOR UPDATE SKIP LOCKED` (PostgreSQL) or the single writer lock (SQLite), so a message is
+published by one of them. A broker that is down leaves the batch unsent, to be tried again:
+delayed, never lost. A relay that dies between publishing and marking publishes again on its
+next turn; the tasks are idempotent for exactly that.
+"""
+
+import asyncio
+import contextlib
+from collections.abc import Sequence
+
+from celery import Celery
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from ...domain.clock import utc_now
+from ...shared.logging import get_logger
+from ..database.outbox import mark_sent, pending_messages
+from ..database.tables import OutboxMessageRow
+
+logger = get_logger(__name__)
+
+
+class OutboxRelay:
+    def __init__(
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        celery: Celery,
+        *,
+        poll_seconds: float,
+        batch_size: int,
+    ) -> None:
+        self._session_factory = session_factory
+        self._celery = celery
+        self._poll_seconds = poll_seconds
+        self._batch_size = batch_size
+        self._woken = asyncio.Event()
+
+    def wake(self) -> None:
+        """Called after a commit that added messages: relay them now, not at the next poll."""
+        self._woken.set()
+
+    async def run(self) -> None:
+        """Relays until cancelled."""
+        while True:
+            self._woken.clear()
+            try:
+                sent = await self.relay_once()
+            except Exception:  # the database or the broker is down: try again after a poll
+                logger.exception("outbox relay failed; retrying")
+                sent = 0
+            if sent < self._batch_size:  # a full batch means more may be waiting
+                await self._sleep_until_woken()
+
+    async def relay_once(self) -> int:
+        """Publishes one batch of pending messages; returns how many it sent."""
+        async with self._session_factory() as session, session.begin():
+            batch = await pending_messages(session, self._batch_size)
+            if not batch:
+                return 0
+            published = await asyncio.to_thread(self._publish, batch)
+            await mark_sent(session, [message.id for message in published], utc_now())
+        if len(published) < len(batch):
+            logger.warning("outbox messages stay pending", pending=len(batch) - len(published))
+        return len(published)
+
+    def _publish(self, batch: Sequence[OutboxMessageRow]) -> list[OutboxMessageRow]:
+        """Publishes in order until one fails (the broker is down); returns those published.
+        In a thread: kombu's publishing blocks, and the event loop must keep serving."""
+        published: list[OutboxMessageRow] = []
+        queue = self._celery.amqp.queues[self._celery.conf.task_default_queue]
+        try:
+            with self._celery.producer_or_acquire() as producer:
+                # Declared first: on RabbitMQ, a message published before any worker declared
+                # the queue would be dropped as unroutable.
+                queue.bind(producer.channel).declare()
+                for message in batch:
+                    self._celery.send_task(
+                        message.topic,
+                        kwargs=message.payload,
+                        task_id=str(message.id),  # the handlers' idempotency key
+                        headers=message.headers,  # the trace context of the request
+                        producer=producer,
+                        retry=False,
+                    )
+                    published.append(message)
+        except Exception as error:  # kombu raises many kinds; any means "the rest is not sent"
+            logger.warning("publish failed", error=type(error).__name__)
+        return published
+
+    async def _sleep_until_woken(self) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._woken.wait(), timeout=self._poll_seconds)

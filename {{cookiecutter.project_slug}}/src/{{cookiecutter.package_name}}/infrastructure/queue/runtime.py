@@ -1,0 +1,64 @@
+"""What a worker process needs to run the domain's async code from Celery's synchronous tasks.
+
+Celery calls tasks as plain functions; the domain is async. Each worker process keeps one event
+loop and one database engine for its whole life (made on its first task, so after the fork: a
+connection pool must never be shared between processes), and runs each task to completion on
+that loop. `asyncio.run` per task would build and tear down both every time.
+"""
+
+import asyncio
+from collections.abc import Coroutine
+from typing import Any, TypeVar
+from uuid import UUID
+
+from ...domain.housekeeping import Housekeeping, HousekeepingPolicy
+from ...domain.jobs.runner import JobRunner
+from ...domain.users.welcome import WelcomeEmails
+from ...shared.settings import Settings
+from ..database.engine import create_engine, create_session_factory
+from ..database.unit_of_work import SqlUnitOfWork
+from ..mail.logging_mailer import LoggingMailer
+
+T = TypeVar("T")
+
+
+class WorkerRuntime:
+    def __init__(self, settings: Settings) -> None:
+        self.loop = asyncio.new_event_loop()
+        engine = create_engine(settings)
+        session_factory = create_session_factory(engine)
+
+        def unit_of_work() -> SqlUnitOfWork:
+            return SqlUnitOfWork(session_factory)
+
+        self.jobs = JobRunner(unit_of_work)
+        self.welcome_emails = WelcomeEmails(unit_of_work, LoggingMailer())
+        self.housekeeping = Housekeeping(
+            unit_of_work,
+            HousekeepingPolicy(
+                retention_seconds=settings.outbox_retention_seconds,
+                batch_size=settings.housekeeping_batch_size,
+            ),
+        )
+        self.unit_of_work = unit_of_work
+
+    def run(self, work: Coroutine[Any, Any, T]) -> T:
+        return self.loop.run_until_complete(work)
+
+    async def mark_dead(self, message_id: UUID, reason: str) -> None:
+        async with self.unit_of_work() as uow:
+            await uow.outbox.mark_dead(message_id, reason)
+            await uow.commit()
+
+
+class LazyRuntime:
+    """The process's `WorkerRuntime`, made when a task first needs it."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._runtime: WorkerRuntime | None = None
+
+    def get(self) -> WorkerRuntime:
+        if self._runtime is None:
+            self._runtime = WorkerRuntime(self._settings)
+        return self._runtime

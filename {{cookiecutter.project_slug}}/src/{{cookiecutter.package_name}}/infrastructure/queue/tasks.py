@@ -1,0 +1,102 @@
+"""The worker's tasks: thin wrappers that run a domain use case, retry it, or give up on it.
+
+Every task is idempotent (a message can arrive twice: domain/outbox.py), retries with
+exponential backoff and full jitter, and after its last retry records the failure and
+dead-letters the message (`give_up`). The retry policy is written once, in `run_with_retries`.
+"""
+
+import random
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
+
+from celery import Celery, Task
+from celery.exceptions import Reject, SoftTimeLimitExceeded
+
+from ...domain.jobs.entities import JobStatus
+from ...domain.outbox import RUN_JOB, SEND_WELCOME_EMAIL
+from ...shared.logging import get_logger
+from ...shared.settings import Settings
+from ..telemetry.metrics import count_job
+from .celery_app import HOUSEKEEPING
+from .runtime import LazyRuntime
+
+logger = get_logger(__name__)
+AnyTask = Task[Any, Any]
+
+
+def register_tasks(app: Celery, settings: Settings) -> None:
+    runtime = LazyRuntime(settings)
+
+    def run_with_retries(
+        task: AnyTask, work: Callable[[], None], give_up: Callable[[str], None]
+    ) -> None:
+        try:
+            work()
+        except Exception as error:  # whatever it was, retrying may cure it, up to a point
+            reason = _describe(error)
+            retries = task.request.retries
+            if isinstance(error, SoftTimeLimitExceeded) or retries >= (task.max_retries or 0):
+                logger.error("task failed for good", task=task.name, error=reason)
+                try:
+                    give_up(reason)
+                except Exception:  # the record is lost, the message must still be rejected
+                    logger.exception("could not record the failure", task=task.name)
+                # Not requeued: on RabbitMQ the message moves to the dead-letter queue.
+                raise Reject(reason, requeue=False) from error
+            # Exponential backoff with full jitter: a random wait up to base * 2**retries, so
+            # that tasks failing together do not all come back together.
+            ceiling = settings.task_retry_backoff_seconds * 2**retries
+            countdown = random.uniform(0, min(ceiling, settings.task_retry_backoff_max_seconds))  # noqa: S311
+            logger.warning(
+                "task failed, retrying", task=task.name, error=reason, countdown=countdown
+            )
+            raise task.retry(exc=error, countdown=countdown) from error
+
+    def dead_letter(task: AnyTask, reason: str) -> None:
+        """Marks the message's outbox row dead, with why: the dead-letter record on every broker."""
+        run = runtime.get()
+        run.run(run.mark_dead(UUID(task.request.id), reason))
+
+    @app.task(name=RUN_JOB, bind=True, max_retries=settings.task_max_retries)
+    def run_job(task: AnyTask, job_id: str) -> None:
+        run = runtime.get()
+
+        def work() -> None:
+            job = run.run(run.jobs.run(UUID(job_id)))
+            if job is not None:
+                count_job(job.kind.value, job.status.value)
+
+        def give_up(reason: str) -> None:
+            kind = run.run(run.jobs.fail(UUID(job_id), reason))
+            if kind is not None:
+                count_job(kind, JobStatus.FAILED.value)
+            dead_letter(task, reason)
+
+        run_with_retries(task, work, give_up)
+
+    @app.task(name=SEND_WELCOME_EMAIL, bind=True, max_retries=settings.task_max_retries)
+    def send_welcome_email(task: AnyTask, user_id: str) -> None:
+        run = runtime.get()
+
+        def work() -> None:
+            # The task id is the outbox message's id: what makes a second delivery a no-op.
+            run.run(run.welcome_emails.send(UUID(user_id), UUID(task.request.id)))
+
+        run_with_retries(task, work, lambda reason: dead_letter(task, reason))
+
+    @app.task(name=HOUSEKEEPING)
+    def housekeeping() -> None:
+        # No retries: the schedule runs it again, and every run purges what is due.
+        run = runtime.get()
+        purged = run.run(run.housekeeping.run())
+        logger.info(
+            "housekeeping done",
+            refresh_tokens=purged.refresh_tokens,
+            outbox_messages=purged.outbox_messages,
+            processed_messages=purged.processed_messages,
+        )
+
+
+def _describe(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"[:500]

@@ -1,0 +1,54 @@
+"""The Celery worker's composition root: `celery -A {{ cookiecutter.package_name }}.worker worker`,
+or `{{ cookiecutter.package_name }} worker` (cli.py), which adds the right options for the mode.
+
+Besides the tasks, the worker runs the outbox relay (a thread) and touches its heartbeat file.
+"""
+
+from typing import Any
+
+from celery import Celery
+from celery.signals import setup_logging, worker_init, worker_ready, worker_shutdown
+
+from .infrastructure.queue.celery_app import create_celery, dead_letter_queue
+from .infrastructure.queue.heartbeat import heartbeat_step
+from .infrastructure.queue.relay_thread import RelayThread
+from .infrastructure.queue.tasks import register_tasks
+from .shared.logging import configure_logging
+from .shared.settings import Settings, load_settings
+
+
+def create_worker_app(settings: Settings) -> Celery:
+    app = create_celery(settings)
+    register_tasks(app, settings)
+    app.steps["worker"].add(
+        heartbeat_step(settings.worker_heartbeat_file, settings.worker_heartbeat_seconds)
+    )
+    relay = RelayThread(settings, app)
+
+    @setup_logging.connect(weak=False)
+    def use_service_logging(**_: Any) -> None:
+        # Connected, so Celery leaves logging alone: its lines come out as the API's JSON.
+        configure_logging(settings.log_level)
+
+    @worker_init.connect(weak=False)
+    def prepare_broker(**_: Any) -> None:
+        with app.connection_for_write() as connection:
+            # Embedded: opening a channel creates the SQLite transport's tables, before the
+            # worker and the schedule both try to. RabbitMQ: the dead-letter queue must exist
+            # before the first message is rejected into it.
+            channel = connection.default_channel
+            if settings.broker_url.startswith("amqp"):
+                dead_letter_queue(settings).bind(channel).declare()
+
+    @worker_ready.connect(weak=False)
+    def start_relay(**_: Any) -> None:
+        relay.start()
+
+    @worker_shutdown.connect(weak=False)
+    def stop_relay(**_: Any) -> None:
+        relay.stop()
+
+    return app
+
+
+app = create_worker_app(load_settings())

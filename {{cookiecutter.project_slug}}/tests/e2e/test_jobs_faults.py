@@ -1,0 +1,98 @@
+"""Jobs under faults, with real worker processes: a broker that goes away delays a job and
+loses nothing; a worker killed mid-task leaves the job to the next worker, done once."""
+
+import asyncio
+{%- if cookiecutter.database == "postgresql" %}
+import time
+from collections.abc import Callable
+{%- endif %}
+from pathlib import Path
+
+{% if cookiecutter.database == "postgresql" %}import httpx
+{% endif %}import pytest
+{%- if cookiecutter.database == "postgresql" %}
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
+{%- endif %}
+
+{% if cookiecutter.database == "postgresql" -%}
+from {{ cookiecutter.package_name }}.infrastructure.database.tables import JobRow
+{% endif -%}
+from {{ cookiecutter.package_name }}.shared.settings import Settings
+
+from ..redis_server import RedisServer
+from ..worker_process import WorkerProcess
+from .auth import app_with, signed_in_client
+from .test_jobs_api import create_job, finished
+
+# Server mode only: the faults are the broker's and a server-mode worker's.
+server_mode_only = pytest.mark.parametrize("run_mode", ["server"], indirect=True)
+
+
+@server_mode_only
+@pytest.mark.usefixtures("engine")  # empties the database afterwards
+async def test_a_broker_outage_delays_a_job_and_loses_nothing(
+    settings: Settings, redis_server: RedisServer, tmp_path: Path
+) -> None:
+    on_own_broker = {"celery_broker_url": redis_server.url, "outbox_poll_seconds": 0.1}
+    async with (
+        app_with(settings, **on_own_broker) as app,
+        signed_in_client(app, "user@example.com") as client,
+    ):
+        redis_server.stop()
+        job = await create_job(client)  # accepted into the outbox while the broker is down
+        ready = (await client.get("/health/ready")).json()
+        await asyncio.sleep(0.3)  # the relay has tried, and failed, a few times
+        assert (await client.get(f"/api/v1/jobs/{job['id']}")).json()["status"] == "pending"
+
+        redis_server.start()
+        worker = WorkerProcess(settings, tmp_path, **on_own_broker)
+        worker.start()
+        try:
+            done = await finished(client, job["id"])
+        finally:
+            worker.stop()
+
+    assert (ready["status"], ready["checks"]["broker"]["status"]) == ("warn", "fail")
+    assert done["status"] == "succeeded"
+{%- if cookiecutter.database == "postgresql" %}
+
+
+@server_mode_only
+async def test_a_worker_killed_mid_task_leaves_the_job_to_the_next_worker(
+    user_client: httpx.AsyncClient, engine: AsyncEngine, settings: Settings, tmp_path: Path
+) -> None:
+    # Redis gives a task back once it has gone unacknowledged this long (RabbitMQ at once).
+    quick = {
+        "task_soft_time_limit_seconds": 3,
+        "task_time_limit_seconds": 4,
+        "broker_visibility_timeout_seconds": 5,
+    }
+    job = await create_job(user_client)
+    (tmp_path / "first").mkdir()
+    (tmp_path / "second").mkdir()
+    first = WorkerProcess(settings, tmp_path / "first", **quick)
+    async with engine.connect() as connection, connection.begin():
+        # Holding the job's row makes the first worker wait inside the task, mid-run.
+        await connection.execute(select(JobRow).where(JobRow.id == job["id"]).with_for_update())
+        first.start()
+        await until(lambda: "jobs.run[" in first.output(), first)  # it has the job's task
+        first.kill()
+
+    second = WorkerProcess(settings, tmp_path / "second", **quick)
+    second.start()
+    try:
+        done = await finished(user_client, job["id"])
+    finally:
+        second.stop()
+
+    assert done["status"] == "succeeded"
+    assert "jobs.run[" in second.output()  # redelivered to the second worker, which ran it
+
+
+async def until(condition: Callable[[], bool], worker: WorkerProcess) -> None:
+    deadline = time.monotonic() + 20
+    while not condition():
+        assert time.monotonic() < deadline, worker.output()[-2000:]
+        await asyncio.sleep(0.02)
+{%- endif %}

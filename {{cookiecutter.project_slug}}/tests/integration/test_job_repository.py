@@ -1,0 +1,75 @@
+"""Jobs, handled-message marks and purges on the real database: the conditional writes that
+make a second delivery harmless."""
+
+from datetime import UTC, datetime, timedelta
+from uuid import uuid4
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from {{ cookiecutter.package_name }}.domain.jobs.entities import Job, JobKind, JobStatus
+from {{ cookiecutter.package_name }}.domain.users.entities import User
+from {{ cookiecutter.package_name }}.infrastructure.database.engine import create_session_factory
+from {{ cookiecutter.package_name }}.infrastructure.database.unit_of_work import SqlUnitOfWork
+
+NOW = datetime(2026, 12, 2, 12, tzinfo=UTC)
+KIND = next(iter(JobKind))
+
+
+async def new_job(engine: AsyncEngine) -> tuple[SqlUnitOfWork, Job]:
+    uow = SqlUnitOfWork(create_session_factory(engine))
+    owner = User(email=f"{uuid4().hex}@example.com", password_hash="x")
+    job = Job(owner_id=owner.id, kind=KIND)
+    async with uow:
+        await uow.users.add(owner)
+        await uow.jobs.add(job)
+        await uow.commit()
+    return uow, job
+
+
+async def test_a_transition_happens_only_from_the_statuses_given(engine: AsyncEngine) -> None:
+    uow, job = await new_job(engine)
+    running = job.started(NOW)
+    async with uow:
+        assert await uow.jobs.transition(running, when=(JobStatus.PENDING,)) is True
+        assert await uow.jobs.transition(running, when=(JobStatus.PENDING,)) is False
+        await uow.commit()
+    async with uow:
+        stored = await uow.jobs.get(job.id)
+    assert stored is not None
+    assert (stored.status, stored.started_at) == (JobStatus.RUNNING, NOW)
+
+
+async def test_a_job_fails_once_and_a_finished_one_not_at_all(engine: AsyncEngine) -> None:
+    uow, job = await new_job(engine)
+    async with uow:
+        assert await uow.jobs.mark_failed(job.id, "broken", NOW) == KIND.value
+        assert await uow.jobs.mark_failed(job.id, "again", NOW) is None
+        await uow.commit()
+        stored = await uow.jobs.get(job.id)
+    assert stored is not None
+    assert (stored.status, stored.error, stored.finished_at) == (JobStatus.FAILED, "broken", NOW)
+
+
+async def test_a_message_is_claimed_once(engine: AsyncEngine) -> None:
+    uow = SqlUnitOfWork(create_session_factory(engine))
+    message_id = uuid4()
+    async with uow:
+        assert await uow.processed_messages.claim(message_id) is True
+        await uow.commit()
+    async with uow:
+        assert await uow.processed_messages.claim(message_id) is False
+        await uow.commit()
+
+
+async def test_purges_take_only_what_is_due_in_batches(engine: AsyncEngine) -> None:
+    uow = SqlUnitOfWork(create_session_factory(engine))
+    async with uow:
+        for _ in range(3):
+            await uow.processed_messages.claim(uuid4())
+        await uow.commit()
+    later = datetime.now(UTC) + timedelta(seconds=1)
+    async with uow:
+        assert await uow.processed_messages.purge(later - timedelta(days=1), limit=10) == 0
+        assert await uow.processed_messages.purge(later, limit=2) == 2
+        assert await uow.processed_messages.purge(later, limit=2) == 1
+        await uow.commit()

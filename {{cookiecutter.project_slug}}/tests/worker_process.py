@@ -1,0 +1,104 @@
+"""A real `{{ cookiecutter.package_name }} worker` process for the tests, on the test's database
+and broker, and helpers to look at what reached the broker."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from kombu import Message
+
+from {{ cookiecutter.package_name }}.infrastructure.queue.celery_app import (
+    create_celery,
+    dead_letter_queue,
+    task_queue,
+)
+from {{ cookiecutter.package_name }}.shared.settings import Settings
+
+START_SECONDS = 30.0  # a correctness bound (the worker must come up), not a benchmark
+# What a child process inherits; the settings come from `settings_environment` alone.
+PASSED_THROUGH = ("PATH", "HOME", "LANG", "TMPDIR", "PYTHONPATH", "VIRTUAL_ENV")
+
+
+def settings_environment(settings: Settings, **overrides: object) -> dict[str, str]:
+    """The environment that makes a child process read these settings (and no `.env`)."""
+    values = {**settings.model_dump(), **overrides}
+    environment = {name: os.environ[name] for name in PASSED_THROUGH if name in os.environ}
+    for name, value in values.items():
+        if value is None:
+            continue
+        environment[name.upper()] = ",".join(value) if isinstance(value, list) else str(value)
+    return environment
+
+
+class WorkerProcess:
+    def __init__(self, settings: Settings, directory: Path, **overrides: object) -> None:
+        self.heartbeat = directory / "worker.heartbeat"
+        self.log = directory / "worker.log"
+        self._environment = settings_environment(
+            settings,
+            worker_heartbeat_file=str(self.heartbeat),
+            worker_heartbeat_seconds=0.5,
+            **overrides,
+        )
+        self._directory = directory  # the working directory: no `.env` there
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.heartbeat.unlink(missing_ok=True)
+        with self.log.open("ab") as log:
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", "{{ cookiecutter.package_name }}", "worker"],
+                cwd=self._directory,
+                env=self._environment,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + START_SECONDS
+        while not self.heartbeat.exists():
+            if self._process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the worker did not start:\n{self.log.read_text()[-3000:]}")
+            time.sleep(0.05)
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown, no acknowledgement, no requeue by the worker itself."""
+        if self._process is not None:
+            self._process.send_signal(signal.SIGKILL)
+            self._process.wait()
+
+    def stop(self) -> None:
+        if self._process is not None and self._process.poll() is None:
+            self._process.terminate()
+            try:
+                self._process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+
+    def output(self) -> str:
+        return self.log.read_text()
+
+
+def take_messages(settings: Settings, *, dead_letters: bool = False) -> list[Message]:
+    """Every message waiting in the task queue (or the dead-letter queue), taken off it."""
+    queue = dead_letter_queue(settings) if dead_letters else task_queue(settings)
+    taken: list[Message] = []
+    with create_celery(settings).connection_for_read() as connection:
+        bound = queue.bind(connection.default_channel)
+        bound.declare()
+        while (message := bound.get(no_ack=True)) is not None:
+            taken.append(message)
+    return taken
+
+
+def delete_queues(settings: Settings) -> None:
+    with create_celery(settings).connection_for_write() as connection:
+        channel = connection.default_channel
+        queues: list[Any] = [task_queue(settings)]
+        if settings.broker_url.startswith("amqp"):
+            queues.append(dead_letter_queue(settings))
+        for queue in queues:
+            queue.bind(channel).delete()
