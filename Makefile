@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-requirements
 PYTEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help test test-fast lint demo bench bench-variants clean
+.PHONY: help test test-fast lint demo bench bench-variants bench-jobs clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-10s %s\n", $$1, $$2}'
@@ -36,6 +36,10 @@ demo: $(STAMP) ## bake the defaults into build/demo, install, migrate, serve on 
 bench: $(STAMP) ## bake, serve in server mode, load with wrk; writes bench/results.md (SPEC 10)
 	scripts/ensure-services.sh
 	$(BIN)/python bench/run.py
+
+bench-jobs: $(STAMP) ## enqueue-to-start latency and drain rate per broker; writes bench/jobs.md
+	scripts/ensure-services.sh
+	$(BIN)/python bench/jobs.py
 
 bench-variants: $(STAMP) ## G beside patched copies of the service (bench/variants/*.patch)
 	scripts/ensure-services.sh

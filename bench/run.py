@@ -45,6 +45,7 @@ CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
 WARM_UP_SECONDS = 2
 ADMIN_EMAIL = "bench@example.com"
 TOKEN_PATH = "/api/v1/auth/token"  # noqa: S105 - a path, not a secret
+JOBS_PATH = "/api/v1/jobs"
 SERVICE = "example_service.main:create_app"
 
 
@@ -67,6 +68,11 @@ def scenarios(item_id: str, password: str) -> list[Scenario]:
         'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n'
         f'wrk.body = "username={ADMIN_EMAIL.replace("@", "%40")}&password={password}"\n'
     )
+    post_job = (
+        'wrk.method = "POST"\n'
+        'wrk.headers["Content-Type"] = "application/json"\n'
+        'wrk.body = \'{"kind": "items_report"}\'\n'
+    )
     telemetry_off = {"OTEL_SDK_DISABLED": "true"}
     return [
         Scenario("A", "bare FastAPI", "/", "ceilings:bare", authenticated=False),
@@ -79,6 +85,9 @@ def scenarios(item_id: str, password: str) -> list[Scenario]:
         # request would wait out wrk's timeout in the queue.
         Scenario("E", f"POST {TOKEN_PATH}", TOKEN_PATH, SERVICE, lua=login, connections=4),
         Scenario("F", "GET /health/live", "/health/live", SERVICE, authenticated=False),
+        # Accepting a job: the job row and its outbox message in one transaction; the relay
+        # publishes them to Redis beside the load (no worker runs them here: bench/jobs.py).
+        Scenario("J", f"POST {JOBS_PATH}", JOBS_PATH, SERVICE, lua=post_job),
     ]
 
 
@@ -123,6 +132,7 @@ def prepared_service() -> Iterator[PreparedService]:
     finally:
         run([*psql(), "-c", f'DROP DATABASE IF EXISTS "{run_name}" WITH (FORCE)'])
         forget_keys(f"{run_name}:*")
+        forget_keys(f"_kombu.binding.{run_name}:*")  # the jobs queue's routing table
 
 
 def heading(measured: list[tuple[Scenario, Measurement]]) -> str:
@@ -157,6 +167,9 @@ def service_env(run_name: str) -> dict[str, str]:
         "DATABASE_POOL_SIZE": str(CONNECTIONS),
         "REDIS_URL": REDIS_URL,
         "REDIS_KEY_PREFIX": run_name,
+        # Jobs go to the benchmark's Redis database, on a queue of this run's own (J).
+        "CELERY_BROKER_URL": REDIS_URL,
+        "CELERY_QUEUE": f"{run_name}:jobs",
         # The ceilings (bench/ceilings.py) verify the service's tokens and read its Redis.
         "PYTHONPATH": str(TEMPLATE_DIR / "bench"),
         "BENCH_SECRET_KEY": secret_key,

@@ -49,7 +49,7 @@ def test_the_table_gives_each_scenario_its_ratios_to_both_ceilings() -> None:
     )
 
     assert "| G | cached | 3000 | 1.0 | 10.0 | 0 | 0.30 | 0.75 |" in table
-    assert "| G >= 0.80 H | 0.75 | NO |" in table
+    assert "| G >= 0.85 H | 0.75 | NO |" in table
 
 
 def test_every_target_is_reported_when_every_scenario_ran() -> None:

@@ -81,7 +81,9 @@ def worker(settings: Settings, args: argparse.Namespace) -> None:
     # with the soft shutdown: running tasks get WORKER_SOFT_SHUTDOWN time to finish, and the
     # rest go back to the broker at once rather than after a visibility timeout.
     os.environ.setdefault("REMAP_SIGTERM", "SIGQUIT")
-    options = ["worker", f"--loglevel={settings.log_level}", "--without-mingle", "--without-gossip"]
+    # --quiet: no start-up banner, so that every line on stdout is a JSON log line.
+    options = ["--quiet", "worker", f"--loglevel={settings.log_level}"]
+    options += ["--without-mingle", "--without-gossip"]  # broadcast chatter nobody reads
     if settings.is_embedded_broker:
         # The SQLite transport is polling-only and not safe with the prefork pool; one
         # process also runs the schedule, so a small deployment needs nothing else.
@@ -96,7 +98,7 @@ def worker(settings: Settings, args: argparse.Namespace) -> None:
 def beat(settings: Settings, _args: argparse.Namespace) -> None:
     from .worker import app
 
-    app.start(["beat", f"--loglevel={settings.log_level}"])
+    app.start(["--quiet", "beat", f"--loglevel={settings.log_level}"])
 
 
 def worker_alive(settings: Settings, _args: argparse.Namespace) -> None:
