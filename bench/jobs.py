@@ -41,6 +41,9 @@ RESULTS = TEMPLATE_DIR / "bench" / "jobs.md"
 RABBITMQ_URL = "amqp://guest:guest@127.0.0.1:5672//"
 LATENCY_JOBS = int(os.environ.get("BENCH_LATENCY_JOBS", "200"))
 DRAIN_JOBS = int(os.environ.get("BENCH_DRAIN_JOBS", "2000"))
+# The pool sizes a drain is measured with: one task process, and the worker's default here
+# (as many as the machine has cores). The embedded worker always runs one (the solo pool).
+DRAIN_PROCESSES = (1, os.cpu_count() or 1)
 BODY = json.dumps({"kind": "items_report"}).encode()
 WAIT_SECONDS = 600  # a bound on a run that went wrong, not a target
 
@@ -57,6 +60,8 @@ def main() -> int:
             "embedded": {
                 "CELERY_BROKER_URL": f"sqla+sqlite:///{scratch / 'broker.sqlite3'}",
                 "DATABASE_URL": f"sqlite+aiosqlite:///{scratch / 'service.sqlite3'}",
+                # A postgresql bake refuses SQLite in production; embedded mode is for the rest.
+                "ENVIRONMENT": "development",
             },
         }
         for name, broker in brokers.items():
@@ -68,9 +73,13 @@ def main() -> int:
             with serve(project, SERVICE, env):
                 token = sign_in(prepared.password)
                 latencies = enqueue_to_start(cli, project, env, token, scratch / name)
-                rate = drain_rate(cli, project, env, token, scratch / name)
-            rows.append((name, latencies, rate))
-            print(f"{name}: {summary(latencies)}, drain {rate:.0f} jobs/s", flush=True)
+                rates = [
+                    drain_rate(cli, project, env, token, scratch / name, processes)
+                    for processes in DRAIN_PROCESSES
+                ]
+            rows.append((name, latencies, rates))
+            drained = ", ".join(f"{rate:.0f}" for rate in rates)
+            print(f"{name}: {summary(latencies)}, drain {drained} jobs/s", flush=True)
     table = render(rows)
     RESULTS.write_text(table)
     print(table)
@@ -103,10 +112,12 @@ def enqueue_to_start(
     )
 
 
-def drain_rate(cli: str, project: Path, env: dict[str, str], token: str, directory: Path) -> float:
+def drain_rate(
+    cli: str, project: Path, env: dict[str, str], token: str, directory: Path, processes: int
+) -> float:
     ids = [post_job(token) for _ in range(DRAIN_JOBS)]
     time.sleep(2)  # the relay has published them all by now (it is woken by every commit)
-    with worker(cli, project, env, directory, concurrency=1):
+    with worker(cli, project, env, directory, concurrency=processes):
         jobs = wait_for_all(ids, token)
     first = min(started(job) for job in jobs)
     last = max(datetime.fromisoformat(job["finished_at"]).timestamp() for job in jobs)
@@ -162,24 +173,25 @@ def summary(latencies: list[float]) -> str:
     return f"enqueue-to-start median {statistics.median(latencies):.1f} ms, p99 {p99:.1f} ms"
 
 
-def render(rows: list[tuple[str, list[float], float]]) -> str:
+def render(rows: list[tuple[str, list[float], list[float]]]) -> str:
+    processes = " / ".join(map(str, DRAIN_PROCESSES))
     lines = [
         "# Job benchmarks (`make bench-jobs`)",
         "",
-        f"Measured {time.strftime('%Y-%m-%d %H:%M %Z')}: {LATENCY_JOBS} jobs one after another "
-        f"for the latency, {DRAIN_JOBS} queued jobs for the drain (one worker process, "
-        "`--concurrency 1`). Targets: median enqueue-to-start <= 50 ms in server mode, "
+        f"Measured {time.strftime('%Y-%m-%d %H:%M %Z')} on {os.cpu_count()} cores: "
+        f"{LATENCY_JOBS} jobs one after another for the latency; {DRAIN_JOBS} queued jobs for "
+        f"the drain, by one worker with {processes} task processes (the embedded worker's solo "
+        "pool runs one either way). Targets: median enqueue-to-start <= 50 ms in server mode, "
         "<= 250 ms embedded; drain >= 200 jobs/s.",
         "",
-        "| broker | enqueue-to-start median ms | p99 ms | drain jobs/s | met |",
-        "| --- | ---: | ---: | ---: | --- |",
+        f"| broker | enqueue-to-start median ms | p99 ms | drain jobs/s ({processes}) |",
+        "| --- | ---: | ---: | ---: |",
     ]
-    for name, latencies, rate in rows:
+    for name, latencies, rates in rows:
         median = statistics.median(latencies)
         p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
-        target = 250 if name == "embedded" else 50
-        met = "yes" if median <= target and rate >= 200 else "NO"
-        lines.append(f"| {name} | {median:.1f} | {p99:.1f} | {rate:.0f} | {met} |")
+        drained = " / ".join(f"{rate:.0f}" for rate in rates)
+        lines.append(f"| {name} | {median:.1f} | {p99:.1f} | {drained} |")
     return "\n".join(lines) + "\n"
 
 

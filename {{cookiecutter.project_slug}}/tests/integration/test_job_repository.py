@@ -39,6 +39,24 @@ async def test_a_transition_happens_only_from_the_statuses_given(engine: AsyncEn
     assert (stored.status, stored.started_at) == (JobStatus.RUNNING, NOW)
 
 
+async def test_a_start_keeps_the_first_start_and_skips_a_finished_job(
+    engine: AsyncEngine,
+) -> None:
+    uow, job = await new_job(engine)
+    async with uow:
+        first = await uow.jobs.start(job.id, NOW)
+        again = await uow.jobs.start(job.id, NOW + timedelta(minutes=1))  # a redelivery
+        assert await uow.jobs.mark_failed(job.id, "broken", NOW) == KIND.value
+        finished = await uow.jobs.start(job.id, NOW)
+        unknown = await uow.jobs.start(uuid4(), NOW)
+        await uow.commit()
+
+    assert first is not None
+    assert again is not None
+    assert (first.status, first.started_at, again.started_at) == (JobStatus.RUNNING, NOW, NOW)
+    assert (finished, unknown) == (None, None)
+
+
 async def test_a_job_fails_once_and_a_finished_one_not_at_all(engine: AsyncEngine) -> None:
     uow, job = await new_job(engine)
     async with uow:

@@ -19,11 +19,18 @@ class InMemoryJobs:
         copy.rows = dict(self.rows)
         return copy
 
-    async def get(self, job_id: UUID, *, for_update: bool = False) -> Job | None:
+    async def get(self, job_id: UUID) -> Job | None:
         return self.rows.get(job_id)
 
     async def add(self, job: Job) -> None:
         self.rows[job.id] = job
+
+    async def start(self, job_id: UUID, at: datetime) -> Job | None:
+        stored = self.rows.get(job_id)
+        if stored is None or stored.status.is_final:
+            return None
+        self.rows[job_id] = stored.started(at)
+        return self.rows[job_id]
 
     async def transition(self, job: Job, *, when: tuple[JobStatus, ...]) -> bool:
         stored = self.rows.get(job.id)

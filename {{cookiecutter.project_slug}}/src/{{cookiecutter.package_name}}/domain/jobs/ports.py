@@ -8,9 +8,14 @@ from .entities import Job, JobStatus
 
 
 class JobRepository(Protocol):
-    async def get(self, job_id: UUID, *, for_update: bool = False) -> Job | None: ...
+    async def get(self, job_id: UUID) -> Job | None: ...
 
     async def add(self, job: Job) -> None: ...
+
+    async def start(self, job_id: UUID, at: datetime) -> Job | None:
+        """Marks the job running (first start kept) unless it finished; returns it, or `None`
+        if it is unknown or finished. One statement: check and write cannot be split."""
+        ...
 
     async def transition(self, job: Job, *, when: tuple[JobStatus, ...]) -> bool:
         """Stores `job` only if the stored one's status is one of `when`: the check and the

@@ -26,13 +26,20 @@ class JobRunner:
         self._clock = clock
 
     async def run(self, job_id: UUID) -> Job | None:
-        """Runs the job; returns it finished, or `None` if there was nothing to do (unknown, or
-        already finished). Raises what the report raised: the task decides whether to retry."""
-        job = await self._start(job_id)
+        """Runs the job; returns it finished, or `None` if there was nothing to do (unknown,
+        already finished, or finished meanwhile by another delivery). Raises what the report
+        raised: the task decides whether to retry."""
+        async with self._unit_of_work() as uow:
+            job = await uow.jobs.start(job_id, self._clock())
+            await uow.commit()  # `running` is visible while the report is computed
         if job is None:
             return None
-        result = await compute_report(job.kind, job.owner_id, self._unit_of_work())
-        return await self._finish(job.succeeded(result, self._clock()))
+        async with self._unit_of_work() as uow:
+            result = await compute_report(job.kind, job.owner_id, uow)
+            done = job.succeeded(result, self._clock())
+            moved = await uow.jobs.transition(done, when=(JobStatus.RUNNING,))
+            await uow.commit()
+        return done if moved else None
 
     async def fail(self, job_id: UUID, error: str) -> str | None:
         """Records a failure that retrying will not cure. Returns the job's kind, or `None` if
@@ -41,19 +48,3 @@ class JobRunner:
             kind = await uow.jobs.mark_failed(job_id, error, self._clock())
             await uow.commit()
         return kind
-
-    async def _start(self, job_id: UUID) -> Job | None:
-        async with self._unit_of_work() as uow:
-            job = await uow.jobs.get(job_id, for_update=True)
-            if job is None or job.status.is_final:
-                return None
-            running = job.started(self._clock())
-            await uow.jobs.transition(running, when=(JobStatus.PENDING, JobStatus.RUNNING))
-            await uow.commit()
-        return running
-
-    async def _finish(self, job: Job) -> Job | None:
-        async with self._unit_of_work() as uow:
-            moved = await uow.jobs.transition(job, when=(JobStatus.PENDING, JobStatus.RUNNING))
-            await uow.commit()
-        return job if moved else None

@@ -3,7 +3,7 @@
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ...domain.jobs.entities import Job, JobKind, JobStatus
@@ -28,10 +28,8 @@ class SqlJobRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def get(self, job_id: UUID, *, for_update: bool = False) -> Job | None:
+    async def get(self, job_id: UUID) -> Job | None:
         query = select(JobRow).where(JobRow.id == job_id)
-        if for_update:
-            query = query.with_for_update()
         row = (await self._session.execute(query)).scalar_one_or_none()
         return None if row is None else _to_entity(row)
 
@@ -49,6 +47,18 @@ class SqlJobRepository:
                 finished_at=job.finished_at,
             )
         )
+
+    async def start(self, job_id: UUID, at: datetime) -> Job | None:
+        unfinished = (JobStatus.PENDING.value, JobStatus.RUNNING.value)
+        started = await self._session.execute(
+            update(JobRow)
+            .where(JobRow.id == job_id, JobRow.status.in_(unfinished))
+            .values(status=JobStatus.RUNNING.value, started_at=func.coalesce(JobRow.started_at, at))
+            .returning(JobRow)
+            .execution_options(synchronize_session=False)
+        )
+        row = started.scalar_one_or_none()
+        return None if row is None else _to_entity(row)
 
     async def transition(self, job: Job, *, when: tuple[JobStatus, ...]) -> bool:
         moved = await self._session.execute(
