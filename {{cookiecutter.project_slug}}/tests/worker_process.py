@@ -6,6 +6,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -35,23 +36,33 @@ def settings_environment(settings: Settings, **overrides: object) -> dict[str, s
 
 
 class WorkerProcess:
-    def __init__(self, settings: Settings, directory: Path, **overrides: object) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        directory: Path,
+        overrides: Mapping[str, object] | None = None,
+        *,
+        beat: bool = False,
+    ) -> None:
         self.heartbeat = directory / "worker.heartbeat"
         self.log = directory / "worker.log"
         self._environment = settings_environment(
             settings,
             worker_heartbeat_file=str(self.heartbeat),
             worker_heartbeat_seconds=0.5,
-            **overrides,
+            **(overrides or {}),
         )
         self._directory = directory  # the working directory: no `.env` there
+        # The schedule runs in every embedded worker; in server mode only with --beat.
+        self._options = ["--beat"] if beat else []
         self._process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
         self.heartbeat.unlink(missing_ok=True)
         with self.log.open("ab") as log:
-            self._process = subprocess.Popen(
-                [sys.executable, "-m", "{{ cookiecutter.package_name }}", "worker"],
+            command = [sys.executable, "-m", "{{ cookiecutter.package_name }}", "worker"]
+            self._process = subprocess.Popen(  # noqa: S603 - this package's own command
+                [*command, *self._options],
                 cwd=self._directory,
                 env=self._environment,
                 stdout=log,

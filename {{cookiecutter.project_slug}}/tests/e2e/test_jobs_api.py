@@ -39,7 +39,7 @@ FAST_RETRIES = {"task_max_retries": 1, "task_retry_backoff_seconds": 0.05}
 
 @pytest.fixture
 def worker(settings: Settings, tmp_path: Path) -> Iterator[WorkerProcess]:
-    process = WorkerProcess(settings, tmp_path, **FAST_RETRIES)
+    process = WorkerProcess(settings, tmp_path, FAST_RETRIES)
     process.start()
     yield process
     process.stop()
@@ -136,7 +136,7 @@ async def test_a_poison_message_fails_its_job_and_is_dead_lettered(
     job = await create_job(user_client)
     async with engine.begin() as connection:  # as if a newer release had written it
         await connection.execute(update(JobRow).values(kind="kind_from_the_future"))
-    worker = WorkerProcess(settings, tmp_path, **FAST_RETRIES)
+    worker = WorkerProcess(settings, tmp_path, FAST_RETRIES)
     worker.start()
     try:
         # From the database: this release cannot read the job as an entity, not even to show it.

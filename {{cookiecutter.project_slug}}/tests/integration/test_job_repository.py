@@ -57,6 +57,26 @@ async def test_a_start_keeps_the_first_start_and_skips_a_finished_job(
     assert (finished, unknown) == (None, None)
 
 
+async def test_only_jobs_running_since_before_the_bound_are_requeued(
+    engine: AsyncEngine,
+) -> None:
+    uow, stalled = await new_job(engine)
+    _, recent = await new_job(engine)
+    async with uow:
+        await uow.jobs.start(stalled.id, NOW - timedelta(hours=1))
+        await uow.jobs.start(recent.id, NOW)
+        await uow.commit()
+    bound = NOW - timedelta(minutes=10)
+    async with uow:
+        assert await uow.jobs.requeue_stalled(bound, limit=10) == [stalled.id]
+        await uow.commit()
+        assert await uow.jobs.requeue_stalled(bound, limit=10) == []
+        requeued, running = await uow.jobs.get(stalled.id), await uow.jobs.get(recent.id)
+    assert requeued is not None
+    assert running is not None
+    assert (requeued.status, running.status) == (JobStatus.PENDING, JobStatus.RUNNING)
+
+
 async def test_a_job_fails_once_and_a_finished_one_not_at_all(engine: AsyncEngine) -> None:
     uow, job = await new_job(engine)
     async with uow:

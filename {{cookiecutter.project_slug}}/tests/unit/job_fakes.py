@@ -39,6 +39,18 @@ class InMemoryJobs:
         self.rows[job.id] = job
         return True
 
+    async def requeue_stalled(self, started_before: datetime, limit: int) -> list[UUID]:
+        stalled = [
+            job.id
+            for job in self.rows.values()
+            if job.status is JobStatus.RUNNING
+            and job.started_at is not None
+            and job.started_at < started_before
+        ][:limit]
+        for job_id in stalled:
+            self.rows[job_id] = replace(self.rows[job_id], status=JobStatus.PENDING)
+        return stalled
+
     async def mark_failed(self, job_id: UUID, error: str, at: datetime) -> str | None:
         stored = self.rows.get(job_id)
         if stored is None or stored.status.is_final:

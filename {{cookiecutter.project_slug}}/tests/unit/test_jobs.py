@@ -1,7 +1,10 @@
 """Jobs on in-memory fakes: accepted with their outbox message, run once however often delivered."""
 
-{% if cookiecutter.include_example_domain == "y" %}from decimal import Decimal
-{% endif %}from uuid import uuid4
+from datetime import timedelta
+{%- if cookiecutter.include_example_domain == "y" %}
+from decimal import Decimal
+{%- endif %}
+from uuid import uuid4
 
 import pytest
 
@@ -131,3 +134,23 @@ async def test_a_failure_is_recorded_with_its_reason(
 async def test_an_unknown_job_is_nothing_to_do(runner: JobRunner) -> None:
     assert await runner.run(uuid4()) is None
     assert await runner.fail(uuid4(), "gone") is None
+
+
+async def test_a_job_left_running_by_a_dead_worker_is_sent_again(
+    jobs: JobService, runner: JobRunner, uow: FakeUnitOfWork
+) -> None:
+    stalled, recent = await jobs.create(OWNER, KIND), await jobs.create(OWNER, KIND)
+    an_hour_ago = stalled.created_at - timedelta(hours=1)
+    uow.committed_jobs.rows[stalled.id] = stalled.started(an_hour_ago)
+    uow.committed_jobs.rows[recent.id] = recent.started(recent.created_at)
+    sent_before = len(uow.committed_outbox.messages)
+
+    assert await runner.requeue_stalled(stalled_after_seconds=600, limit=10) == 1
+
+    assert uow.committed_jobs.rows[stalled.id].status is JobStatus.PENDING
+    assert uow.committed_jobs.rows[recent.id].status is JobStatus.RUNNING
+    [message] = uow.committed_outbox.messages[sent_before:]
+    assert dict(message.payload) == {"job_id": str(stalled.id)}
+    await runner.run(stalled.id)
+    done = uow.committed_jobs.rows[stalled.id]
+    assert (done.status, done.started_at) == (JobStatus.SUCCEEDED, an_hour_ago)

@@ -74,6 +74,9 @@ class Settings(BaseSettings):
     # Sent outbox messages and handled-message marks are kept this long, then purged.
     outbox_retention_seconds: int = Field(default=7 * 24 * 3600, gt=0)
     housekeeping_interval_seconds: int = Field(default=3600, gt=0)
+    # A job still `running` this long after it started has lost its worker (killed, or past
+    # the hard time limit): housekeeping runs it again. Longer than any task may take.
+    job_stalled_after_seconds: int = Field(default=600, gt=0)
     housekeeping_batch_size: int = Field(default=1000, ge=1)
     # The worker touches this file while it is healthy; `worker-alive` (its probe) reads it.
     worker_heartbeat_file: str = "/tmp/{{ cookiecutter.package_name }}-worker.heartbeat"  # noqa: S108
@@ -118,6 +121,8 @@ class Settings(BaseSettings):
             raise ValueError(
                 "BROKER_VISIBILITY_TIMEOUT_SECONDS must exceed TASK_TIME_LIMIT_SECONDS"
             )
+        if self.job_stalled_after_seconds <= self.task_time_limit_seconds:
+            raise ValueError("JOB_STALLED_AFTER_SECONDS must exceed TASK_TIME_LIMIT_SECONDS")
         if self.task_soft_time_limit_seconds >= self.task_time_limit_seconds:
             raise ValueError("TASK_SOFT_TIME_LIMIT_SECONDS must be below TASK_TIME_LIMIT_SECONDS")
         return self

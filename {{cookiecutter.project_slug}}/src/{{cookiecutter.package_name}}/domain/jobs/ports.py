@@ -22,6 +22,11 @@ class JobRepository(Protocol):
         write are one statement, so two deliveries of a message cannot both make it."""
         ...
 
+    async def requeue_stalled(self, started_before: datetime, limit: int) -> list[UUID]:
+        """Up to `limit` jobs still running that started before `started_before`, made pending
+        again; returns their ids."""
+        ...
+
     async def mark_failed(self, job_id: UUID, error: str, at: datetime) -> str | None:
         """Fails the job unless it finished already, without reading it as an entity (it may
         be what cannot be read); returns its stored kind if this call failed it."""

@@ -7,10 +7,11 @@ harmless because a report only reads, and only one of the two can record the out
 """
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from ..clock import utc_now
+from ..outbox import RUN_JOB, OutboxMessage
 from ..unit_of_work import UnitOfWork
 from .entities import Job, JobStatus
 from .reports import compute_report
@@ -40,6 +41,19 @@ class JobRunner:
             moved = await uow.jobs.transition(done, when=(JobStatus.RUNNING,))
             await uow.commit()
         return done if moved else None
+
+    async def requeue_stalled(self, stalled_after_seconds: float, limit: int) -> int:
+        """Runs again the jobs whose worker is gone: still `running` long after any task could
+        be. Without this, a worker killed where the broker cannot give its message back (the
+        embedded transport) or a task killed at its hard time limit would leave a job running
+        for ever. Safe if it runs twice: a job runs to one outcome however often it is sent."""
+        started_before = self._clock() - timedelta(seconds=stalled_after_seconds)
+        async with self._unit_of_work() as uow:
+            stalled = await uow.jobs.requeue_stalled(started_before, limit)
+            for job_id in stalled:
+                await uow.outbox.add(OutboxMessage(RUN_JOB, {"job_id": str(job_id)}))
+            await uow.commit()
+        return len(stalled)
 
     async def fail(self, job_id: UUID, error: str) -> str | None:
         """Records a failure that retrying will not cure. Returns the job's kind, or `None` if

@@ -75,6 +75,24 @@ class SqlJobRepository:
         )
         return bool(moved.rowcount)  # type: ignore[attr-defined]
 
+    async def requeue_stalled(self, started_before: datetime, limit: int) -> list[UUID]:
+        running = JobStatus.RUNNING.value
+        stalled = (
+            select(JobRow.id)
+            .where(JobRow.status == running, JobRow.started_at < started_before)
+            .limit(limit)
+            .with_for_update(skip_locked=True)  # two schedulers never take the same job
+        )
+        ids = list(await self._session.scalars(stalled))
+        if ids:
+            await self._session.execute(
+                update(JobRow)
+                .where(JobRow.id.in_(ids), JobRow.status == running)
+                .values(status=JobStatus.PENDING.value)
+                .execution_options(synchronize_session=False)
+            )
+        return ids
+
     async def mark_failed(self, job_id: UUID, error: str, at: datetime) -> str | None:
         unfinished = (JobStatus.PENDING.value, JobStatus.RUNNING.value)
         failed = await self._session.execute(

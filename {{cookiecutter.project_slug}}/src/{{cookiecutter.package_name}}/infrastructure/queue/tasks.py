@@ -90,11 +90,17 @@ def register_tasks(app: Celery, settings: Settings) -> None:
         # No retries: the schedule runs it again, and every run purges what is due.
         run = runtime.get()
         purged = run.run(run.housekeeping.run())
+        requeued = run.run(
+            run.jobs.requeue_stalled(
+                settings.job_stalled_after_seconds, settings.housekeeping_batch_size
+            )
+        )
         logger.info(
             "housekeeping done",
             refresh_tokens=purged.refresh_tokens,
             outbox_messages=purged.outbox_messages,
             processed_messages=purged.processed_messages,
+            stalled_jobs_requeued=requeued,
         )
 
 
