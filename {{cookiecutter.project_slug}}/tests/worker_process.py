@@ -67,6 +67,7 @@ class WorkerProcess:
                 env=self._environment,
                 stdout=log,
                 stderr=subprocess.STDOUT,
+                start_new_session=True,  # its own process group, for `kill`
             )
         deadline = time.monotonic() + START_SECONDS
         while not self.heartbeat.exists():
@@ -75,9 +76,10 @@ class WorkerProcess:
             time.sleep(0.05)
 
     def kill(self) -> None:
-        """SIGKILL: no shutdown, no acknowledgement, no requeue by the worker itself."""
+        """SIGKILL to the worker and its pool, as when its container or node dies: no
+        shutdown, no acknowledgement, no requeue by the worker itself, no orphan left."""
         if self._process is not None:
-            self._process.send_signal(signal.SIGKILL)
+            os.killpg(self._process.pid, signal.SIGKILL)
             self._process.wait()
 
     def stop(self) -> None:
@@ -86,8 +88,7 @@ class WorkerProcess:
             try:
                 self._process.wait(timeout=20)
             except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
+                self.kill()
 
     def output(self) -> str:
         return self.log.read_text()

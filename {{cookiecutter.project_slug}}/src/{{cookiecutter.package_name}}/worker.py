@@ -9,7 +9,7 @@ from typing import Any
 from celery import Celery
 from celery.signals import setup_logging, worker_init, worker_ready, worker_shutdown
 
-from .infrastructure.queue.celery_app import create_celery, dead_letter_queue
+from .infrastructure.queue.celery_app import create_celery, dead_letter_queue, task_queue
 from .infrastructure.queue.heartbeat import heartbeat_step
 from .infrastructure.queue.relay_thread import RelayThread
 from .infrastructure.queue.tasks import register_tasks
@@ -33,10 +33,11 @@ def create_worker_app(settings: Settings) -> Celery:
     @worker_init.connect(weak=False)
     def prepare_broker(**_: Any) -> None:
         with app.connection_for_write() as connection:
-            # Embedded: opening a channel creates the SQLite transport's tables, before the
-            # worker and the schedule both try to. RabbitMQ: the dead-letter queue must exist
-            # before the first message is rejected into it.
+            # Declared here, before the consumer and the schedule start: on the embedded
+            # transport both would otherwise create the queue's row at once, and the loser
+            # fails. RabbitMQ: the dead-letter queue must exist before a message is rejected.
             channel = connection.default_channel
+            task_queue(settings).bind(channel).declare()
             if settings.broker_url.startswith("amqp"):
                 dead_letter_queue(settings).bind(channel).declare()
 
