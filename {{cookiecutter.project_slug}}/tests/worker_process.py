@@ -110,7 +110,7 @@ def delete_queues(settings: Settings) -> None:
     with create_celery(settings).connection_for_write() as connection:
         channel = connection.default_channel
         queues: list[Any] = [task_queue(settings)]
-        if settings.broker_url.startswith("amqp"):
+        if settings.is_rabbitmq_broker:
             queues.append(dead_letter_queue(settings))
         for queue in queues:
             queue.bind(channel).delete()

@@ -38,7 +38,7 @@ def create_worker_app(settings: Settings) -> Celery:
             # fails. RabbitMQ: the dead-letter queue must exist before a message is rejected.
             channel = connection.default_channel
             task_queue(settings).bind(channel).declare()
-            if settings.broker_url.startswith("amqp"):
+            if settings.is_rabbitmq_broker:
                 dead_letter_queue(settings).bind(channel).declare()
 
     @worker_ready.connect(weak=False)

@@ -1,9 +1,8 @@
 """`/api/v1/jobs` end to end: the API accepts a job, its outbox message reaches a real worker
 process through the broker, and the worker records the outcome (SPEC section 5)."""
 
-import asyncio
-import time
-from collections.abc import Iterator
+{% if cookiecutter.broker == "rabbitmq" %}import asyncio
+{% endif %}from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -20,6 +19,7 @@ from {{ cookiecutter.package_name }}.infrastructure.database.tables import (
 )
 from {{ cookiecutter.package_name }}.shared.settings import Settings
 
+from ..waiting import eventually
 from ..worker_process import WorkerProcess{% if cookiecutter.broker == "rabbitmq" %}, take_messages{% endif %}
 from .auth import USERS
 from .problems import assert_problem
@@ -32,7 +32,6 @@ KIND = "items_report"
 KIND = "sessions_report"
 {%- endif %}
 JOBS = "/api/v1/jobs"
-FINISH_SECONDS = 30.0  # a correctness bound (the job must finish), not a benchmark
 # Quick retries, so that a poison message gives up within the test.
 FAST_RETRIES = {"task_max_retries": 1, "task_retry_backoff_seconds": 0.05}
 
@@ -54,13 +53,11 @@ async def create_job(client: httpx.AsyncClient, kind: str = KIND) -> dict[str, A
 
 
 async def finished(client: httpx.AsyncClient, job_id: str) -> dict[str, Any]:
-    deadline = time.monotonic() + FINISH_SECONDS
-    while time.monotonic() < deadline:
+    async def outcome() -> dict[str, Any] | None:
         job: dict[str, Any] = (await client.get(f"{JOBS}/{job_id}")).json()
-        if job["status"] in ("succeeded", "failed"):
-            return job
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"job {job_id} did not finish: {job}")
+        return job if job["status"] in ("succeeded", "failed") else None
+
+    return await eventually(outcome, f"job {job_id} finishing")
 
 
 async def test_a_job_is_accepted_pending_and_run_by_the_worker(
@@ -115,13 +112,11 @@ async def test_registration_sends_one_welcome_email(
             )
         ).scalar_one()
     handled = select(func.count()).where(ProcessedMessageRow.message_id == welcome)
-    deadline = time.monotonic() + FINISH_SECONDS
-    while True:
-        async with engine.connect() as connection:
-            if (await connection.execute(handled)).scalar_one() == 1:
-                break
-        assert time.monotonic() < deadline, worker.output()[-2000:]
-        await asyncio.sleep(0.05)
+
+    async def marked() -> bool | None:
+        return True if (await row_of(engine, handled))[0] == 1 else None
+
+    await eventually(marked, "the welcome email", context=lambda: worker.output()[-2000:])
 
     assert worker.output().count("mail sent") == 1
     assert "user@example.com" not in worker.output()  # addresses are personal data
@@ -141,10 +136,12 @@ async def test_a_poison_message_fails_its_job_and_is_dead_lettered(
     try:
         # From the database: this release cannot read the job as an entity, not even to show it.
         stored = select(JobRow.status, JobRow.error).where(JobRow.id == UUID(job["id"]))
-        deadline = time.monotonic() + FINISH_SECONDS
-        while (done := await row_of(engine, stored)).status != "failed":
-            assert time.monotonic() < deadline, worker.output()[-2000:]
-            await asyncio.sleep(0.05)
+
+        async def failed() -> Any:
+            row = await row_of(engine, stored)
+            return row if row.status == "failed" else None
+
+        done = await eventually(failed, "the job failing", context=lambda: worker.output()[-2000:])
     finally:
         worker.stop()
 

@@ -3,10 +3,6 @@ loses nothing; a worker killed mid-task leaves the job to the next worker, done 
 whose worker vanished with its message is found by housekeeping and run again."""
 
 import asyncio
-{%- if cookiecutter.database == "postgresql" %}
-import time
-from collections.abc import Callable
-{%- endif %}
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -20,6 +16,7 @@ from {{ cookiecutter.package_name }}.infrastructure.database.tables import JobRo
 from {{ cookiecutter.package_name }}.shared.settings import Settings
 
 from ..redis_server import RedisServer
+from ..waiting import eventually
 from ..worker_process import WorkerProcess, take_messages
 from .auth import app_with, signed_in_client
 from .test_jobs_api import create_job, finished
@@ -65,12 +62,13 @@ async def test_a_job_left_running_by_a_dead_worker_is_run_again(
 async def until_published(engine: AsyncEngine) -> None:
     """Until the relay has sent the job's message: it is in the queue then."""
     query = select(OutboxMessageRow.sent_at).where(OutboxMessageRow.topic == RUN_JOB)
-    for _ in range(500):
+
+    async def sent_at() -> datetime | None:
         async with engine.connect() as connection:
-            if (await connection.execute(query)).scalar_one() is not None:
-                return
-        await asyncio.sleep(0.02)
-    raise AssertionError("the relay did not publish the job's message")
+            sent: datetime | None = (await connection.execute(query)).scalar_one()
+        return sent
+
+    await eventually(sent_at, "the relay publishing the job's message")
 
 
 @server_mode_only
@@ -120,7 +118,11 @@ async def test_a_worker_killed_mid_task_leaves_the_job_to_the_next_worker(
         # Holding the job's row makes the first worker wait inside the task, mid-run.
         await connection.execute(select(JobRow).where(JobRow.id == job["id"]).with_for_update())
         first.start()
-        await until(lambda: "jobs.run[" in first.output(), first)  # it has the job's task
+
+        async def has_the_task() -> bool | None:
+            return True if "jobs.run[" in first.output() else None
+
+        await eventually(has_the_task, "the first worker taking the task", context=first.output)
         first.kill()
 
     second = WorkerProcess(settings, tmp_path / "second", quick)
@@ -133,10 +135,4 @@ async def test_a_worker_killed_mid_task_leaves_the_job_to_the_next_worker(
     assert done["status"] == "succeeded"
     assert "jobs.run[" in second.output()  # redelivered to the second worker, which ran it
 
-
-async def until(condition: Callable[[], bool], worker: WorkerProcess) -> None:
-    deadline = time.monotonic() + 20
-    while not condition():
-        assert time.monotonic() < deadline, worker.output()[-2000:]
-        await asyncio.sleep(0.02)
 {%- endif %}

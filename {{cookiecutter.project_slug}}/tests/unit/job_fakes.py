@@ -6,7 +6,7 @@ from typing import Self
 from uuid import UUID
 
 from {{ cookiecutter.package_name }}.domain.clock import utc_now
-from {{ cookiecutter.package_name }}.domain.jobs.entities import Job, JobStatus
+from {{ cookiecutter.package_name }}.domain.jobs.entities import UNFINISHED, Job, JobStatus
 from {{ cookiecutter.package_name }}.domain.outbox import OutboxMessage
 
 
@@ -27,7 +27,7 @@ class InMemoryJobs:
 
     async def start(self, job_id: UUID, at: datetime) -> Job | None:
         stored = self.rows.get(job_id)
-        if stored is None or stored.status.is_final:
+        if stored is None or stored.status not in UNFINISHED:
             return None
         self.rows[job_id] = stored.started(at)
         return self.rows[job_id]
@@ -53,7 +53,7 @@ class InMemoryJobs:
 
     async def mark_failed(self, job_id: UUID, error: str, at: datetime) -> str | None:
         stored = self.rows.get(job_id)
-        if stored is None or stored.status.is_final:
+        if stored is None or stored.status not in UNFINISHED:
             return None
         self.rows[job_id] = replace(stored, status=JobStatus.FAILED, error=error, finished_at=at)
         return stored.kind.value

@@ -5,6 +5,7 @@ The vocabulary (`pass`, `warn`, `fail`) is that of the IETF health-check respons
 """
 
 import asyncio
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -22,6 +23,11 @@ class CheckResult:
     status: HealthStatus
     latency_ms: float
     output: str | None = None
+
+
+def elapsed_ms(started: float) -> float:
+    """Milliseconds since `started` (a `time.perf_counter()` reading), as checks report them."""
+    return round((time.perf_counter() - started) * 1000, 2)
 
 
 class HealthCheck(Protocol):

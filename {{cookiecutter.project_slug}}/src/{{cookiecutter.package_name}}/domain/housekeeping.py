@@ -9,9 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from .clock import utc_now
-from .unit_of_work import UnitOfWork
+from .unit_of_work import UnitOfWork, UnitOfWorkFactory
 
-UnitOfWorkFactory = Callable[[], UnitOfWork]
 PurgeBatch = Callable[[UnitOfWork, int], Awaitable[int]]
 
 

@@ -1,5 +1,6 @@
 """One atomic piece of work across repositories: everything commits together or not at all."""
 
+from collections.abc import Callable
 from types import TracebackType
 from typing import Protocol, Self
 
@@ -48,3 +49,7 @@ class UnitOfWork(Protocol):
     ) -> None: ...
 
     async def commit(self) -> None: ...
+
+
+# How services outside a request (the worker's) get a fresh unit of work for each transaction.
+UnitOfWorkFactory = Callable[[], UnitOfWork]

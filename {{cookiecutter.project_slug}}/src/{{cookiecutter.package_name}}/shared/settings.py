@@ -132,6 +132,10 @@ class Settings(BaseSettings):
         return self.celery_broker_url or EMBEDDED_BROKER_URL
 
     @property
+    def is_rabbitmq_broker(self) -> bool:
+        return self.broker_url.startswith("amqp")
+
+    @property
     def is_embedded_broker(self) -> bool:
         return self.broker_url.startswith("sqla+")
 

@@ -12,11 +12,9 @@ from uuid import UUID
 
 from ..clock import utc_now
 from ..outbox import RUN_JOB, OutboxMessage
-from ..unit_of_work import UnitOfWork
+from ..unit_of_work import UnitOfWorkFactory
 from .entities import Job, JobStatus
 from .reports import compute_report
-
-UnitOfWorkFactory = Callable[[], UnitOfWork]
 
 
 class JobRunner:

@@ -1,13 +1,10 @@
 """The welcome email, sent by the worker after a registration committed (through the outbox)."""
 
-from collections.abc import Callable
 from uuid import UUID
 
 from ..mail import Email, Mailer
-from ..unit_of_work import UnitOfWork
+from ..unit_of_work import UnitOfWorkFactory
 from .entities import User
-
-UnitOfWorkFactory = Callable[[], UnitOfWork]
 
 
 def welcome_email(user: User) -> Email:

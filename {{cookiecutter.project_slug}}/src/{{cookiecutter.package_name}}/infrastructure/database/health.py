@@ -6,7 +6,7 @@ import time
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from ...domain.health import CheckResult, HealthStatus
+from ...domain.health import CheckResult, HealthStatus, elapsed_ms
 
 
 class DatabaseHealthCheck:
@@ -23,9 +23,5 @@ class DatabaseHealthCheck:
             async with asyncio.timeout(self._timeout_seconds), self._engine.connect() as connection:
                 await connection.execute(text("SELECT 1"))
         except Exception as error:  # any failure means "not ready", whatever the driver raised
-            return CheckResult(HealthStatus.FAIL, _elapsed_ms(started), type(error).__name__)
-        return CheckResult(HealthStatus.PASS, _elapsed_ms(started))
-
-
-def _elapsed_ms(started: float) -> float:
-    return round((time.perf_counter() - started) * 1000, 2)
+            return CheckResult(HealthStatus.FAIL, elapsed_ms(started), type(error).__name__)
+        return CheckResult(HealthStatus.PASS, elapsed_ms(started))

@@ -6,7 +6,7 @@ from uuid import UUID
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ...domain.jobs.entities import Job, JobKind, JobStatus
+from ...domain.jobs.entities import UNFINISHED, Job, JobKind, JobStatus
 from .tables import JobRow
 
 
@@ -49,10 +49,9 @@ class SqlJobRepository:
         )
 
     async def start(self, job_id: UUID, at: datetime) -> Job | None:
-        unfinished = (JobStatus.PENDING.value, JobStatus.RUNNING.value)
         started = await self._session.execute(
             update(JobRow)
-            .where(JobRow.id == job_id, JobRow.status.in_(unfinished))
+            .where(JobRow.id == job_id, JobRow.status.in_(UNFINISHED))
             .values(status=JobStatus.RUNNING.value, started_at=func.coalesce(JobRow.started_at, at))
             .returning(JobRow)
             .execution_options(synchronize_session=False)
@@ -94,10 +93,9 @@ class SqlJobRepository:
         return ids
 
     async def mark_failed(self, job_id: UUID, error: str, at: datetime) -> str | None:
-        unfinished = (JobStatus.PENDING.value, JobStatus.RUNNING.value)
         failed = await self._session.execute(
             update(JobRow)
-            .where(JobRow.id == job_id, JobRow.status.in_(unfinished))
+            .where(JobRow.id == job_id, JobRow.status.in_(UNFINISHED))
             .values(status=JobStatus.FAILED.value, error=error, finished_at=at)
             .returning(JobRow.kind)
             .execution_options(synchronize_session=False)

@@ -68,7 +68,7 @@ def create_celery(settings: Settings) -> Celery:
 def task_queue(settings: Settings) -> Queue:
     """The queue; on RabbitMQ, a message a task rejects goes to its dead-letter queue."""
     arguments = None
-    if settings.broker_url.startswith("amqp"):
+    if settings.is_rabbitmq_broker:
         arguments = {
             "x-dead-letter-exchange": dead_letter_exchange(settings).name,
             "x-dead-letter-routing-key": dead_letter_queue(settings).name,
@@ -91,7 +91,7 @@ def dead_letter_queue(settings: Settings) -> Queue:
 def transport_options(settings: Settings) -> dict[str, object]:
     if settings.is_embedded_broker:
         return {}  # passed to SQLAlchemy's create_engine as they are: nothing to add
-    if settings.broker_url.startswith("amqp"):
+    if settings.is_rabbitmq_broker:
         # Publisher confirms: the relay marks a message sent only once RabbitMQ has it.
         return {"confirm_publish": True}
     # Redis redelivers a task unacknowledged for this long; it must outlast the longest task.

@@ -6,7 +6,7 @@ import time
 
 from celery import Celery
 
-from ...domain.health import CheckResult, HealthStatus
+from ...domain.health import CheckResult, HealthStatus, elapsed_ms
 
 
 class BrokerHealthCheck:
@@ -25,13 +25,9 @@ class BrokerHealthCheck:
             async with asyncio.timeout(self._timeout_seconds):
                 await asyncio.to_thread(self._connect)
         except Exception as error:  # whatever kombu raised, the broker is not usable
-            return CheckResult(HealthStatus.FAIL, _elapsed_ms(started), type(error).__name__)
-        return CheckResult(HealthStatus.PASS, _elapsed_ms(started))
+            return CheckResult(HealthStatus.FAIL, elapsed_ms(started), type(error).__name__)
+        return CheckResult(HealthStatus.PASS, elapsed_ms(started))
 
     def _connect(self) -> None:
         with self._celery.connection_for_write() as connection:
             connection.ensure_connection(max_retries=1)
-
-
-def _elapsed_ms(started: float) -> float:
-    return round((time.perf_counter() - started) * 1000, 2)

@@ -38,6 +38,7 @@ class OutboxRelay:
         self._poll_seconds = poll_seconds
         self._batch_size = batch_size
         self._woken = asyncio.Event()
+        self._queue_declared = False
 
     def wake(self) -> None:
         """Called after a commit that added messages: relay them now, not at the next poll."""
@@ -74,9 +75,11 @@ class OutboxRelay:
         queue = self._celery.amqp.queues[self._celery.conf.task_default_queue]
         try:
             with self._celery.producer_or_acquire() as producer:
-                # Declared first: on RabbitMQ, a message published before any worker declared
-                # the queue would be dropped as unroutable.
-                queue.bind(producer.channel).declare()
+                if not self._queue_declared:
+                    # Once, before the first message: on RabbitMQ, a message published before
+                    # any worker declared the queue would be dropped as unroutable.
+                    queue.bind(producer.channel).declare()
+                    self._queue_declared = True
                 for message in batch:
                     self._celery.send_task(
                         message.topic,

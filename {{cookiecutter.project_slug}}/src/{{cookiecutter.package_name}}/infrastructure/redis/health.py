@@ -8,7 +8,7 @@ breaker's next probe does; an open breaker still reports `warn` until traffic ha
 import asyncio
 import time
 
-from ...domain.health import CheckResult, HealthStatus
+from ...domain.health import CheckResult, HealthStatus, elapsed_ms
 from .guard import BreakerState, RedisGuard
 
 
@@ -28,11 +28,7 @@ class RedisHealthCheck:
             async with asyncio.timeout(self._timeout_seconds):
                 await self._redis.client.ping()
         except Exception as error:  # whatever the client raised, Redis is not usable
-            return CheckResult(HealthStatus.FAIL, _elapsed_ms(started), type(error).__name__)
+            return CheckResult(HealthStatus.FAIL, elapsed_ms(started), type(error).__name__)
         if self._redis.breaker.state is not BreakerState.CLOSED:
-            return CheckResult(HealthStatus.WARN, _elapsed_ms(started), "circuit open")
-        return CheckResult(HealthStatus.PASS, _elapsed_ms(started))
-
-
-def _elapsed_ms(started: float) -> float:
-    return round((time.perf_counter() - started) * 1000, 2)
+            return CheckResult(HealthStatus.WARN, elapsed_ms(started), "circuit open")
+        return CheckResult(HealthStatus.PASS, elapsed_ms(started))
