@@ -14,6 +14,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from . import __version__
+from .api.middleware.liveness import LivenessProbe
 from .api.middleware.request_context import RequestContextMiddleware
 from .api.ports import ApiDependencies
 from .api.problems import install_problem_handlers
@@ -23,7 +24,7 @@ from .domain.auth.service import SessionPolicy
 from .domain.users.service import UserService
 from .infrastructure.cache.caches import Caches, in_process_caches, redis_caches
 from .infrastructure.database.access_states import SqlAccessStates
-from .infrastructure.database.engine import create_engine, create_session_factory
+from .infrastructure.database.engine import create_engine, create_session_factories
 from .infrastructure.database.health import DatabaseHealthCheck
 from .infrastructure.database.unit_of_work import SqlUnitOfWork
 from .infrastructure.queue.celery_app import create_celery
@@ -45,12 +46,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or load_settings()
     configure_logging(settings.log_level)
     engine = create_engine(settings)
-    session_factory = create_session_factory(engine)
+    sessions = create_session_factories(engine)
     redis = connect_redis(settings)
     caches = create_caches(settings, engine, redis)
     celery = create_celery(settings)  # to publish: the worker runs the tasks
     relay = OutboxRelay(
-        session_factory,
+        sessions.transactional,
         celery,
         poll_seconds=settings.outbox_poll_seconds,
         batch_size=settings.outbox_batch_size,
@@ -83,7 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.dependencies = ApiDependencies(
         # A commit that wrote outbox messages wakes the relay: no wait for its next poll.
-        unit_of_work=lambda: SqlUnitOfWork(session_factory, on_outbox_commit=relay.wake),
+        unit_of_work=lambda: SqlUnitOfWork(sessions, on_outbox_commit=relay.wake),
         request_reads=caches.for_request,
         health_checks=[
             DatabaseHealthCheck(engine),
@@ -116,6 +117,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["*"],
             expose_headers=["Location", "X-Request-ID", "Retry-After"],
         )
+    # The liveness probe inside the request context (its answer carries an X-Request-ID too),
+    # outside everything else.
+    app.add_middleware(LivenessProbe)
     app.add_middleware(RequestContextMiddleware)
     instrument_app(app)
     return app
@@ -151,8 +155,10 @@ def create_user_service(
     settings: Settings, engine: AsyncEngine, redis: RedisGuard | None
 ) -> UserService:
     """User administration outside a request (`create-admin`), wired as the API wires it."""
+    caches = create_caches(settings, engine, redis)
     return UserService(
-        SqlUnitOfWork(create_session_factory(engine)),
+        SqlUnitOfWork(create_session_factories(engine)),
         Argon2PasswordHasher.from_settings(settings),
-        create_caches(settings, engine, redis).access_states,
+        caches.access_states,
+        caches.profiles,
     )

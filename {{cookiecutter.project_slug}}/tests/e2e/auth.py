@@ -44,10 +44,12 @@ async def sign_in(
 async def make_admin(app: FastAPI, email: str, password: str = PASSWORD) -> None:
     """What `create-admin` does, through the app's own adapters."""
     dependencies: ApiDependencies = app.state.dependencies
+    reads = dependencies.request_reads()
     users = UserService(
         dependencies.unit_of_work(),
         dependencies.password_hasher,
-        dependencies.request_reads().access_states,
+        reads.access_states,
+        reads.profiles,
     )
     await users.ensure_admin(email, password)
 

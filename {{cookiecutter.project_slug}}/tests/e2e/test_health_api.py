@@ -8,12 +8,25 @@ from fastapi import FastAPI
 from {{ cookiecutter.package_name }}.api.ports import ApiDependencies
 from {{ cookiecutter.package_name }}.domain.health import CheckResult, HealthStatus
 
+from .problems import assert_problem
+
 
 async def test_live_passes_without_touching_anything(client: httpx.AsyncClient) -> None:
     response = await client.get("/health/live")
 
     assert response.status_code == 200
     assert response.json() == {"status": "pass"}
+    assert response.headers["content-type"] == "application/health+json"
+    assert len(response.headers["x-request-id"]) == 32  # inside the request context
+
+
+async def test_live_is_answered_before_routing(app: FastAPI, client: httpx.AsyncClient) -> None:
+    """Liveness means the process answers: not that the routes, their dependencies and the
+    response models work (the readiness probe asks about those)."""
+    app.router.routes.clear()
+
+    assert (await client.get("/health/live")).json() == {"status": "pass"}
+    assert_problem(await client.get("/health/ready"), 404)
 
 
 async def test_ready_reports_each_check(client: httpx.AsyncClient) -> None:

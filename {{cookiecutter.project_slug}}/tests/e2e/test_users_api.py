@@ -11,9 +11,9 @@ from {{ cookiecutter.package_name }}.api.deps import signed_in_user
 from {{ cookiecutter.package_name }}.api.security import Authorized
 from {{ cookiecutter.package_name }}.domain.actor import Actor
 from {{ cookiecutter.package_name }}.domain.permissions import Role
-from {{ cookiecutter.package_name }}.domain.users.entities import User
+from {{ cookiecutter.package_name }}.domain.users.entities import User, UserProfile
 
-from .auth import AUTH, PASSWORD, USERS, bearer, register, sign_in
+from .auth import AUTH, PASSWORD, USERS, bearer, make_admin, register, sign_in
 from .problems import assert_problem
 
 
@@ -38,9 +38,9 @@ async def test_a_test_can_stand_in_for_the_caller_with_dependency_overrides(
     stub = User(email="stub@example.com", password_hash="not-a-hash")
 
     class OneUser:
-        async def get(self, user_id: UUID) -> User:
+        async def profile(self, user_id: UUID) -> UserProfile:
             assert user_id == stub.id
-            return stub
+            return stub.profile
 
     app.dependency_overrides[signed_in_user] = lambda: Authorized(
         Actor(stub.id, Role.USER), OneUser()
@@ -101,8 +101,20 @@ async def test_a_role_change_takes_effect_on_the_next_request(
     assert promoted.status_code == 200
     assert promoted.json()["role"] == "admin"
     assert (await user_client.get(USERS)).status_code == 200  # same token, new role
+    assert (await me(user_client))["role"] == "admin"  # the cached profile was forgotten
     await admin_client.patch(f"{USERS}/{user_id}", json={"role": "user"})
     assert_problem(await user_client.get(USERS), 403)
+    assert (await me(user_client))["role"] == "user"
+
+
+async def test_create_admin_shows_in_the_profile_at_once(
+    app: FastAPI, user_client: httpx.AsyncClient
+) -> None:
+    assert (await me(user_client))["role"] == "user"  # cached now, in server mode
+
+    await make_admin(app, "user@example.com")  # what the `create-admin` command runs
+
+    assert (await me(user_client))["role"] == "admin"
 
 
 async def test_a_deactivated_user_is_shut_out_at_once(

@@ -13,14 +13,14 @@ from {{ cookiecutter.package_name }}.domain.items.entities import Item, ItemChan
 from {{ cookiecutter.package_name }}.domain.items.service import ItemService
 from {{ cookiecutter.package_name }}.domain.pagination import PageRequest
 from {{ cookiecutter.package_name }}.domain.users.entities import User
-from {{ cookiecutter.package_name }}.infrastructure.database.engine import create_session_factory
+from {{ cookiecutter.package_name }}.infrastructure.database.engine import create_session_factories
 from {{ cookiecutter.package_name }}.infrastructure.database.unit_of_work import SqlUnitOfWork
 
 from ..unit.fakes import InMemoryCache
 
 
 def unit_of_work(engine: AsyncEngine) -> SqlUnitOfWork:
-    return SqlUnitOfWork(create_session_factory(engine))
+    return SqlUnitOfWork(create_session_factories(engine))
 
 
 async def add_user(engine: AsyncEngine, email: str) -> User:
@@ -110,11 +110,11 @@ async def test_update_and_delete(engine: AsyncEngine, owner: User) -> None:
 
 async def test_concurrent_partial_updates_both_survive(engine: AsyncEngine, owner: User) -> None:
     # PostgreSQL: the row lock of `for_update`. SQLite: the write lock `BEGIN IMMEDIATE` takes.
-    session_factory = create_session_factory(engine)
+    sessions = create_session_factories(engine)
     actor = Actor(user_id=owner.id, role=owner.role)
 
     def service() -> ItemService:
-        return ItemService(SqlUnitOfWork(session_factory), InMemoryCache())
+        return ItemService(SqlUnitOfWork(sessions), InMemoryCache())
 
     item = await service().create(Item(name="lamp", price=Decimal("1.00"), owner_id=owner.id))
 

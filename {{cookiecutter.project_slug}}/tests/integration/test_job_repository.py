@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from {{ cookiecutter.package_name }}.domain.jobs.entities import Job, JobKind, JobStatus
 from {{ cookiecutter.package_name }}.domain.users.entities import User
-from {{ cookiecutter.package_name }}.infrastructure.database.engine import create_session_factory
+from {{ cookiecutter.package_name }}.infrastructure.database.engine import create_session_factories
 from {{ cookiecutter.package_name }}.infrastructure.database.unit_of_work import SqlUnitOfWork
 
 NOW = datetime(2026, 12, 2, 12, tzinfo=UTC)
@@ -16,7 +16,7 @@ KIND = next(iter(JobKind))
 
 
 async def new_job(engine: AsyncEngine) -> tuple[SqlUnitOfWork, Job]:
-    uow = SqlUnitOfWork(create_session_factory(engine))
+    uow = SqlUnitOfWork(create_session_factories(engine))
     owner = User(email=f"{uuid4().hex}@example.com", password_hash="x")
     job = Job(owner_id=owner.id, kind=KIND)
     async with uow:
@@ -89,7 +89,7 @@ async def test_a_job_fails_once_and_a_finished_one_not_at_all(engine: AsyncEngin
 
 
 async def test_a_message_is_claimed_once(engine: AsyncEngine) -> None:
-    uow = SqlUnitOfWork(create_session_factory(engine))
+    uow = SqlUnitOfWork(create_session_factories(engine))
     message_id = uuid4()
     async with uow:
         assert await uow.processed_messages.claim(message_id) is True
@@ -100,7 +100,7 @@ async def test_a_message_is_claimed_once(engine: AsyncEngine) -> None:
 
 
 async def test_purges_take_only_what_is_due_in_batches(engine: AsyncEngine) -> None:
-    uow = SqlUnitOfWork(create_session_factory(engine))
+    uow = SqlUnitOfWork(create_session_factories(engine))
     async with uow:
         for _ in range(3):
             await uow.processed_messages.claim(uuid4())

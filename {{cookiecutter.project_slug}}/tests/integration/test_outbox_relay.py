@@ -9,7 +9,10 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from {{ cookiecutter.package_name }}.domain.outbox import RUN_JOB, OutboxMessage
-from {{ cookiecutter.package_name }}.infrastructure.database.engine import create_session_factory
+from {{ cookiecutter.package_name }}.infrastructure.database.engine import (
+    create_session_factories,
+    create_session_factory,
+)
 from {{ cookiecutter.package_name }}.infrastructure.database.tables import OutboxMessageRow
 from {{ cookiecutter.package_name }}.infrastructure.database.unit_of_work import SqlUnitOfWork
 from {{ cookiecutter.package_name }}.infrastructure.queue.celery_app import create_celery
@@ -30,7 +33,7 @@ def relay_for(engine: AsyncEngine, settings: Settings, batch_size: int = 10) -> 
 
 async def commit_messages(engine: AsyncEngine, count: int) -> list[OutboxMessage]:
     messages = [OutboxMessage(RUN_JOB, {"job_id": str(uuid4())}) for _ in range(count)]
-    async with SqlUnitOfWork(create_session_factory(engine)) as uow:
+    async with SqlUnitOfWork(create_session_factories(engine)) as uow:
         for message in messages:
             await uow.outbox.add(message)
         await uow.commit()
@@ -66,7 +69,7 @@ async def test_committed_messages_are_published_once_and_marked_sent(
 async def test_a_rolled_back_unit_of_work_sends_nothing(
     engine: AsyncEngine, settings: Settings
 ) -> None:
-    async with SqlUnitOfWork(create_session_factory(engine)) as uow:
+    async with SqlUnitOfWork(create_session_factories(engine)) as uow:
         await uow.outbox.add(OutboxMessage(RUN_JOB, {"job_id": str(uuid4())}))  # no commit
 
     assert await relay_for(engine, settings).relay_once() == 0

@@ -1,10 +1,27 @@
-"""What only a database server shows: pool settings from config and an unreachable server."""
+"""What only a database server shows: pool settings from config, an unreachable server, and
+connections the server closed."""
+
+import asyncio
+from functools import partial
+
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from {{ cookiecutter.package_name }}.domain.health import HealthStatus
 from {{ cookiecutter.package_name }}.infrastructure.database.engine import create_engine
 from {{ cookiecutter.package_name }}.infrastructure.database.health import DatabaseHealthCheck
+from {{ cookiecutter.package_name }}.main import create_app
 
-from ..conftest import TEST_POSTGRES_URL, make_settings
+from ..conftest import (
+    TEST_POSTGRES_URL,
+    _create_postgres_database,
+    _drop_postgres_database,
+    _migrate,
+    make_settings,
+)
+from ..e2e.auth import USERS, bearer, client_for, register, sign_in
+from ..waiting import eventually
 
 
 def test_pool_settings_come_from_config() -> None:
@@ -24,3 +41,46 @@ async def test_an_unreachable_server_fails_the_check_quickly() -> None:
 
     assert result.status is HealthStatus.FAIL
     assert result.latency_ms < 2500
+
+
+async def test_connections_a_restart_closed_are_replaced_before_any_request_fails() -> None:
+    """No pre-ping per checkout (a round trip on every request): the pool replaces the
+    connections the server closed, and the requests after a restart all succeed."""
+    url = await _create_postgres_database()  # its own: every session of it gets terminated
+    await _migrate(url)
+    app = create_app(make_settings(url, database_pool_size=4, database_max_overflow=0))
+    try:
+        async with app.router.lifespan_context(app), client_for(app) as client:
+            await register(client, "ann@example.com")
+            tokens = await sign_in(client, "ann@example.com")
+            me = partial(client.get, f"{USERS}/me", headers=bearer(tokens["access_token"]))
+            # Enough at once to leave every pooled connection open: the access check and the
+            # profile read each check one out (no Redis here: both from the database).
+            assert {r.status_code for r in await asyncio.gather(*[me() for _ in range(8)])} == {200}
+
+            await _terminate_sessions_of(url)  # what a restart does to each of them
+
+            answers = await asyncio.gather(*[me() for _ in range(8)])
+            assert [r.status_code for r in answers] == [200] * 8, answers[0].text
+    finally:
+        await _drop_postgres_database(url)
+
+
+async def _terminate_sessions_of(url: str) -> None:
+    database = make_url(url).database
+    admin = create_async_engine(TEST_POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    sessions = text("SELECT count(*) FROM pg_stat_activity WHERE datname = :database")
+    async with admin.connect() as connection:
+        await connection.execute(
+            text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :d"),
+            {"d": database},
+        )
+
+        async def all_gone() -> bool | None:
+            left = (await connection.execute(sessions, {"database": database})).scalar_one()
+            return True if left == 0 else None
+
+        # While this waits, the event loop also reads each closed socket's end of file, as a
+        # running service's loop does while the server restarts.
+        await eventually(all_gone, "the terminated sessions ending")
+    await admin.dispose()

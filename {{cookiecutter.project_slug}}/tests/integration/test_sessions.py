@@ -14,13 +14,13 @@ from {{ cookiecutter.package_name }}.domain.clock import utc_now
 from {{ cookiecutter.package_name }}.domain.permissions import Role
 from {{ cookiecutter.package_name }}.domain.users.entities import User
 from {{ cookiecutter.package_name }}.infrastructure.database.access_states import SqlAccessStates
-from {{ cookiecutter.package_name }}.infrastructure.database.engine import create_session_factory
+from {{ cookiecutter.package_name }}.infrastructure.database.engine import create_session_factories
 from {{ cookiecutter.package_name }}.infrastructure.database.tables import UserRow
 from {{ cookiecutter.package_name }}.infrastructure.database.unit_of_work import SqlUnitOfWork
 
 
 def unit_of_work(engine: AsyncEngine) -> SqlUnitOfWork:
-    return SqlUnitOfWork(create_session_factory(engine))
+    return SqlUnitOfWork(create_session_factories(engine))
 
 
 @pytest.fixture

@@ -10,12 +10,12 @@ from {{ cookiecutter.package_name }}.domain.pagination import PageRequest
 from {{ cookiecutter.package_name }}.domain.permissions import Role
 from {{ cookiecutter.package_name }}.domain.users.entities import User
 from {{ cookiecutter.package_name }}.domain.users.errors import EmailTakenError
-from {{ cookiecutter.package_name }}.infrastructure.database.engine import create_session_factory
+from {{ cookiecutter.package_name }}.infrastructure.database.engine import create_session_factories
 from {{ cookiecutter.package_name }}.infrastructure.database.unit_of_work import SqlUnitOfWork
 
 
 def unit_of_work(engine: AsyncEngine) -> SqlUnitOfWork:
-    return SqlUnitOfWork(create_session_factory(engine))
+    return SqlUnitOfWork(create_session_factories(engine))
 
 
 def make_user(email: str = "ann@example.com") -> User:

@@ -1,5 +1,6 @@
 """In-memory fakes of the domain's ports: obviously correct, no server, no SQLAlchemy."""
 
+import copy
 from collections.abc import Hashable
 from dataclasses import replace
 from datetime import datetime
@@ -139,6 +140,12 @@ class FakeUnitOfWork:
         self.items = InMemoryItems()
 {%- endif %}
         self.commits = 0
+        self.reads_only = False
+
+    def read_only(self) -> Self:
+        view = copy.copy(self)  # the same committed state
+        view.reads_only = True
+        return view
 
     async def __aenter__(self) -> Self:
         self.users.rows = dict(self.committed_users.rows)
@@ -160,6 +167,8 @@ class FakeUnitOfWork:
         return None
 
     async def commit(self) -> None:
+        if self.reads_only:
+            raise AssertionError("commit() in a read-only unit of work")
         self.committed_users.rows = dict(self.users.rows)
         self.committed_refresh_tokens = self.refresh_tokens.snapshot()
         self.committed_jobs = self.jobs.copy()

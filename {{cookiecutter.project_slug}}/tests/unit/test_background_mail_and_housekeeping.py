@@ -12,7 +12,7 @@ from {{ cookiecutter.package_name }}.domain.users.service import UserService
 from {{ cookiecutter.package_name }}.domain.users.welcome import WelcomeEmails
 
 from .auth_fakes import FakePasswordHasher, RecordingAccessStates
-from .fakes import FakeUnitOfWork
+from .fakes import FakeUnitOfWork, InMemoryCache
 
 NOW = datetime(2026, 12, 2, 12, tzinfo=UTC)
 
@@ -27,7 +27,7 @@ class SentMail:
 
 async def test_registration_commits_the_welcome_message_with_the_account() -> None:
     uow = FakeUnitOfWork()
-    users = UserService(uow, FakePasswordHasher(), RecordingAccessStates())
+    users = UserService(uow, FakePasswordHasher(), RecordingAccessStates(), InMemoryCache())
 
     user = await users.register("ann@example.com", "correct horse battery", "Ann")
 

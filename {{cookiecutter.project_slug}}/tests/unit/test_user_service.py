@@ -1,7 +1,7 @@
 """Registering and administering users, on fakes."""
 
 from dataclasses import replace
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import pytest
 
@@ -9,7 +9,7 @@ from {{ cookiecutter.package_name }}.domain.actor import Actor
 from {{ cookiecutter.package_name }}.domain.auth.entities import RefreshTokenFamily
 from {{ cookiecutter.package_name }}.domain.pagination import PageRequest
 from {{ cookiecutter.package_name }}.domain.permissions import Role
-from {{ cookiecutter.package_name }}.domain.users.entities import User, UserChanges
+from {{ cookiecutter.package_name }}.domain.users.entities import User, UserChanges, UserProfile
 from {{ cookiecutter.package_name }}.domain.users.errors import (
     EmailTakenError,
     OwnAccessChangeError,
@@ -19,7 +19,7 @@ from {{ cookiecutter.package_name }}.domain.users.errors import (
 from {{ cookiecutter.package_name }}.domain.users.service import UserService
 
 from .auth_fakes import FakePasswordHasher, RecordingAccessStates
-from .fakes import FakeUnitOfWork
+from .fakes import FakeUnitOfWork, InMemoryCache
 
 PASSWORD = "correct horse battery staple"
 
@@ -35,8 +35,17 @@ def states() -> RecordingAccessStates:
 
 
 @pytest.fixture
-def users(uow: FakeUnitOfWork, states: RecordingAccessStates) -> UserService:
-    return UserService(uow, FakePasswordHasher(), states)
+def profiles() -> InMemoryCache[UUID, UserProfile]:
+    return InMemoryCache()
+
+
+@pytest.fixture
+def users(
+    uow: FakeUnitOfWork,
+    states: RecordingAccessStates,
+    profiles: InMemoryCache[UUID, UserProfile],
+) -> UserService:
+    return UserService(uow, FakePasswordHasher(), states, profiles)
 
 
 @pytest.fixture
@@ -75,26 +84,39 @@ async def test_a_weak_password_registers_nothing(users: UserService, uow: FakeUn
     assert uow.committed_users.rows == {}
 
 
-async def test_get_and_list(users: UserService) -> None:
+async def test_profile_and_list(users: UserService) -> None:
     ann = await users.register("ann@example.com", PASSWORD)
     await users.register("bob@example.com", PASSWORD)
 
-    assert await users.get(ann.id) == ann
+    assert await users.profile(ann.id) == ann.profile
     assert (await users.list(PageRequest(limit=1))).total == 2
     with pytest.raises(UserNotFoundError):
-        await users.get(uuid4())
+        await users.profile(uuid4())
+
+
+def test_a_profile_shows_everything_but_the_password_hash() -> None:
+    ann = User(email="ann@example.com", password_hash="secret-hash", full_name="Ann")
+
+    assert "secret-hash" not in repr(ann.profile)
+    assert (ann.profile.id, ann.profile.email, ann.profile.full_name) == (ann.id, ann.email, "Ann")
+    assert not hasattr(ann.profile, "password_hash")
 
 
 async def test_a_role_change_is_stored_and_announced(
-    users: UserService, admin: Actor, states: RecordingAccessStates
+    users: UserService,
+    admin: Actor,
+    states: RecordingAccessStates,
+    profiles: InMemoryCache[UUID, UserProfile],
 ) -> None:
     ann = await users.register("ann@example.com", PASSWORD)
+    assert (await users.profile(ann.id)).role is Role.USER  # now in the cache
 
     promoted = await users.update(admin, ann.id, UserChanges(role=Role.ADMIN))
 
     assert promoted.role is Role.ADMIN
-    assert await users.get(ann.id) == promoted
+    assert await users.profile(ann.id) == promoted.profile
     assert states.forgotten_users[-1] == ann.id
+    assert profiles.forgotten[-1] == ann.id
 
 
 async def test_deactivation_ends_every_session(
@@ -109,6 +131,7 @@ async def test_deactivation_ends_every_session(
 
     assert all(uow.committed_refresh_tokens.families[s.id].is_revoked for s in sessions)
     assert states.forgotten_users[-1] == ann.id
+    assert not (await users.profile(ann.id)).is_active
     assert states.forgotten_sessions == [session.id for session in sessions]
 
 

@@ -4,9 +4,7 @@ the caches as one request reads them. `create_app()` puts an `ApiDependencies` o
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
-{%- if cookiecutter.include_example_domain == "y" %}
 from uuid import UUID
-{%- endif %}
 
 from fastapi import Request
 
@@ -19,6 +17,7 @@ from ..domain.health import HealthCheck
 from ..domain.items.entities import Item
 {%- endif %}
 from ..domain.unit_of_work import UnitOfWork
+from ..domain.users.entities import UserProfile
 from ..domain.users.ports import PasswordHasher
 
 K_contra = TypeVar("K_contra", contravariant=True)
@@ -37,6 +36,9 @@ class RequestReads(Protocol):
 
     @property
     def access_states(self) -> AccessStates: ...
+
+    @property
+    def profiles(self) -> PrefetchingCache[UUID, UserProfile]: ...
 {%- if cookiecutter.include_example_domain == "y" %}
 
     @property

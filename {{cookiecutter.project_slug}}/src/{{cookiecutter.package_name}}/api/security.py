@@ -15,6 +15,7 @@ from fastapi.security import OAuth2PasswordBearer
 
 from ..domain.actor import Actor
 from ..domain.auth.authenticator import Authenticator
+from ..domain.auth.entities import AccessClaims
 from ..domain.auth.errors import NotAuthenticatedError
 from ..domain.errors import PermissionDeniedError
 from ..domain.permissions import Permission
@@ -25,8 +26,9 @@ TOKEN_URL = "/api/v1/auth/token"  # noqa: S105 - a path, not a secret
 S = TypeVar("S")
 # Builds a route's service from the adapters and this request's caches (deps.py has them).
 ServiceFactory = Callable[[RequestPorts], S]
-# Names, before authentication runs, what a route will read from the caches (deps.py has one).
-Announcement = Callable[[Request, RequestReads], None]
+# Names, before the access check reads the caches, what else the route will read from them
+# (deps.py has two): with Redis, all of it comes back in one round trip.
+Announcement = Callable[[Request, AccessClaims, RequestReads], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,18 +61,18 @@ class Authorize(OAuth2PasswordBearer, Generic[S]):
         self.announce = announce
 
     async def __call__(self, request: Request) -> Authorized[S]:  # type: ignore[override]
-        dependencies = api_dependencies(request)
-        reads = dependencies.request_reads()
-        if self.announce is not None:
-            self.announce(request, reads)
         token = await super().__call__(request)
         if token is None:
             raise NotAuthenticatedError()
+        dependencies = api_dependencies(request)
+        reads = dependencies.request_reads()
+        authenticator = Authenticator(dependencies.access_tokens, reads.access_states)
+        claims = authenticator.verify(token)
+        if self.announce is not None:
+            self.announce(request, claims, reads)
         # The access check reads through this request's caches: with Redis, its lookup carries
         # whatever was announced, in the same round trip.
-        actor = await Authenticator(dependencies.access_tokens, reads.access_states).authenticate(
-            token
-        )
+        actor = await authenticator.actor(claims)
         if self.permission is not None and not actor.may(self.permission):
             raise PermissionDeniedError(
                 f"Your role does not grant the `{self.permission}` permission."

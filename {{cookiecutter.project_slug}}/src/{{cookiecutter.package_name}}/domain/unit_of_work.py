@@ -19,6 +19,13 @@ class UnitOfWork(Protocol):
     Repositories are usable only inside the block, where they share one transaction.
     """
 
+    def read_only(self) -> "UnitOfWork":
+        """A unit of work for a block that only reads, and never commits. Where the database
+        allows it, its queries run without a transaction to begin and roll back: a one-query
+        read then costs one round trip instead of three. Reads that must agree with each other
+        (a check, then a write that relies on it) belong in an ordinary unit of work."""
+        ...
+
     @property
     def users(self) -> UserRepository: ...
 

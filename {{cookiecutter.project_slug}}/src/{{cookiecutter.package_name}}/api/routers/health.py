@@ -20,7 +20,10 @@ class HealthResponse(JSONResponse):
 
 @router.get("/live", response_model=HealthOut, response_class=HealthResponse)
 async def live() -> HealthResponse:
-    """The process is up. Touches no dependency, so a slow database never gets it restarted."""
+    """The process is up. Touches no dependency, so a slow database never gets it restarted.
+
+    A GET is answered before routing, by `LivenessProbe` (api/middleware/liveness.py), with
+    this same body: this route documents the probe and answers the other methods."""
     return HealthResponse({"status": HealthStatus.PASS})
 
 

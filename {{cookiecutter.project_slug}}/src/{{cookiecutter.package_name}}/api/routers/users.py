@@ -4,7 +4,7 @@ from uuid import UUID
 
 from fastapi import APIRouter
 
-from ...domain.users.entities import User
+from ...domain.users.entities import User, UserProfile
 from ..deps import Pagination, SignedInUser, UserAdmin, UserReader
 from ..problems import problem_docs
 from ..schemas.pagination import PageMeta, PageOut
@@ -14,8 +14,8 @@ router = APIRouter(prefix="/api/v1/users", tags=["users"], responses=problem_doc
 
 
 @router.get("/me", response_model=UserOut)
-async def read_me(caller: SignedInUser) -> User:
-    return await caller.service.get(caller.actor.user_id)
+async def read_me(caller: SignedInUser) -> UserProfile:
+    return await caller.service.profile(caller.actor.user_id)
 
 
 @router.get("", response_model=PageOut[UserOut], responses=problem_docs(403))

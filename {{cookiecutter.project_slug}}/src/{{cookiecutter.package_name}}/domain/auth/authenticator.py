@@ -1,6 +1,7 @@
 """Turns the access token of a request into an actor, or refuses it. Runs on every request."""
 
 from ..actor import Actor
+from .entities import AccessClaims
 from .errors import InvalidAccessTokenError
 from .ports import AccessStates, AccessTokens
 
@@ -11,7 +12,14 @@ class Authenticator:
         self._states = states
 
     async def authenticate(self, token: str) -> Actor:
-        claims = self._tokens.verify(token)
+        return await self.actor(self.verify(token))
+
+    def verify(self, token: str) -> AccessClaims:
+        """What the token asserts, if its signature, expiry, issuer and audience hold."""
+        return self._tokens.verify(token)
+
+    async def actor(self, claims: AccessClaims) -> Actor:
+        """Who the verified claims stand for, as of now."""
         # A valid signature is not enough: the user may have been deactivated or deleted, or
         # the session revoked (logout, refresh-token reuse) since the token was issued.
         state = await self._states.get(claims.user_id, claims.session_id)

@@ -49,7 +49,7 @@ class AuthService:
         """Starts a session. Unknown email, wrong password and inactive account fail alike."""
         email = normalize_email(email)
         await self._throttle.check(email, client)
-        async with self._uow as uow:
+        async with self._uow.read_only() as uow:
             user = await uow.users.get_by_email(email)
         # Outside any transaction: hashing takes a while and needs no database connection.
         check = await self._hasher.verify(password, None if user is None else user.password_hash)

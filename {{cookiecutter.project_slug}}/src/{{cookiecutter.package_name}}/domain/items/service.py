@@ -30,11 +30,12 @@ class ItemService:
         return item
 
     async def _load(self, item_id: UUID) -> Item | None:
-        async with self._uow as uow:
+        async with self._uow.read_only() as uow:
             return await uow.items.get(item_id)
 
     async def list(self, actor: Actor, page: PageRequest) -> Page[Item]:
         owner_id = None if actor.may(Permission.ITEMS_READ_ANY) else actor.user_id
+        # A transaction, though it only reads: the page and its total must agree.
         async with self._uow as uow:
             return await uow.items.list(page, owner_id=owner_id)
 

@@ -27,7 +27,7 @@ class JobService:
         return job
 
     async def get(self, actor: Actor, job_id: UUID) -> Job:
-        async with self._uow as uow:
+        async with self._uow.read_only() as uow:
             job = await uow.jobs.get(job_id)
         if job is None or not (actor.owns(job.owner_id) or actor.may(Permission.JOBS_READ_ANY)):
             raise JobNotFoundError(job_id)  # someone else's job: 404, no existence leak

@@ -43,6 +43,30 @@ class User:
     def with_password_hash(self, password_hash: str) -> "User":
         return replace(self, password_hash=password_hash, updated_at=utc_now())
 
+    @property
+    def profile(self) -> "UserProfile":
+        return UserProfile(
+            id=self.id,
+            email=self.email,
+            full_name=self.full_name,
+            role=self.role,
+            is_active=self.is_active,
+            created_at=self.created_at,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class UserProfile:
+    """The account as its owner sees it: everything but the password hash. It is what the
+    profile cache keeps, so that a hash never leaves the database."""
+
+    id: UUID
+    email: str
+    full_name: str | None
+    role: Role
+    is_active: bool
+    created_at: datetime
+
 
 @dataclass(frozen=True, slots=True)
 class UserChanges:

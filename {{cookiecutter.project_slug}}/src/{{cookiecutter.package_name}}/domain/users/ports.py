@@ -4,8 +4,9 @@ from dataclasses import dataclass, field
 from typing import Protocol
 from uuid import UUID
 
+from ..cache import Cache
 from ..pagination import Page, PageRequest
-from .entities import User
+from .entities import User, UserProfile
 
 
 class UserRepository(Protocol):
@@ -22,6 +23,11 @@ class UserRepository(Protocol):
         ...
 
     async def update(self, user: User) -> None: ...
+
+
+class UserProfileCache(Cache[UUID, UserProfile], Protocol):
+    """`/users/me` is read on every page a client shows, so it is cached like any hot read.
+    Every change to what a profile shows (role, activity, email, name) must `forget` it."""
 
 
 @dataclass(frozen=True, slots=True)

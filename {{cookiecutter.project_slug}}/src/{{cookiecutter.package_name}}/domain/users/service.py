@@ -9,19 +9,24 @@ from ..outbox import SEND_WELCOME_EMAIL, OutboxMessage
 from ..pagination import Page, PageRequest
 from ..permissions import Role
 from ..unit_of_work import UnitOfWork
-from .entities import User, UserChanges, normalize_email
+from .entities import User, UserChanges, UserProfile, normalize_email
 from .errors import OwnAccessChangeError, UserNotFoundError
 from .passwords import check_password_policy
-from .ports import PasswordHasher
+from .ports import PasswordHasher, UserProfileCache
 
 
 class UserService:
     def __init__(
-        self, uow: UnitOfWork, hasher: PasswordHasher, access_states: AccessStates
+        self,
+        uow: UnitOfWork,
+        hasher: PasswordHasher,
+        access_states: AccessStates,
+        profiles: UserProfileCache,
     ) -> None:
         self._uow = uow
         self._hasher = hasher
         self._access_states = access_states
+        self._profiles = profiles
 
     async def register(self, email: str, password: str, full_name: str | None = None) -> User:
         check_password_policy(password)
@@ -35,12 +40,16 @@ class UserService:
             await uow.commit()
         return user
 
-    async def get(self, user_id: UUID) -> User:
-        async with self._uow as uow:
-            user = await uow.users.get(user_id)
-        if user is None:
+    async def profile(self, user_id: UUID) -> UserProfile:
+        profile = await self._profiles.get_or_load(user_id, lambda: self._load_profile(user_id))
+        if profile is None:
             raise UserNotFoundError(user_id)
-        return user
+        return profile
+
+    async def _load_profile(self, user_id: UUID) -> UserProfile | None:
+        async with self._uow.read_only() as uow:
+            user = await uow.users.get(user_id)
+        return None if user is None else user.profile
 
     async def list(self, page: PageRequest) -> Page[User]:
         async with self._uow as uow:
@@ -63,7 +72,7 @@ class UserService:
                 # Otherwise a later reactivation would bring the old sessions back to life.
                 ended = await uow.refresh_tokens.revoke_families_of(user_id, utc_now())
             await uow.commit()
-        await self._access_states.forget_user(user_id)
+        await self._forget(user_id)
         for session_id in ended:
             await self._access_states.forget_session(session_id)
         return updated
@@ -84,5 +93,10 @@ class UserService:
                 admin = promoted.with_password_hash(password_hash)
                 await uow.users.update(admin)
             await uow.commit()
-        await self._access_states.forget_user(admin.id)
+        await self._forget(admin.id)
         return admin
+
+    async def _forget(self, user_id: UUID) -> None:
+        """After the commit that changed the user: their next request sees the change."""
+        await self._access_states.forget_user(user_id)
+        await self._profiles.forget(user_id)

@@ -8,24 +8,19 @@ lookups then share one round trip (read_batch.py).
 
 from collections.abc import Callable
 from dataclasses import dataclass
-{%- if cookiecutter.include_example_domain == "y" %}
 from uuid import UUID
-{%- endif %}
 
 from ...domain.auth.ports import AccessStates
 {%- if cookiecutter.include_example_domain == "y" %}
 from ...domain.items.entities import Item
 {%- endif %}
+from ...domain.users.entities import UserProfile
 from ...shared.settings import Settings
 from ..redis.guard import RedisGuard
-{%- if cookiecutter.include_example_domain == "y" %}
 from .cache_aside import CacheAside
-{%- endif %}
 from .cached_access_states import CachedAccessStates
-from .codecs import AccessStateCodec{% if cookiecutter.include_example_domain == "y" %}, ItemCodec{% endif %}
-{%- if cookiecutter.include_example_domain == "y" %}
+from .codecs import AccessStateCodec{% if cookiecutter.include_example_domain == "y" %}, ItemCodec{% endif %}, UserProfileCodec
 from .in_process_store import InProcessStore
-{%- endif %}
 from .read_batch import ReadBatch
 from .read_coalescer import ReadCoalescer
 from .redis_store import RedisStore
@@ -36,6 +31,7 @@ class Caches:
     """The caches of this process, or, from `for_request()`, of one request."""
 
     access_states: AccessStates
+    profiles: CacheAside[UUID, UserProfile]
 {%- if cookiecutter.include_example_domain == "y" %}
     items: CacheAside[UUID, Item]
 {%- endif %}
@@ -48,6 +44,11 @@ def redis_caches(redis: RedisGuard, settings: Settings, database_states: AccessS
         database_states,
         RedisStore(redis, AccessStateCodec(), prefix=prefix, name="access", ttl_seconds=ttl),
         ttl,
+    )
+    profiles: CacheAside[UUID, UserProfile] = CacheAside(
+        RedisStore(redis, UserProfileCodec(), prefix=prefix, name="profile", ttl_seconds=ttl),
+        name="profile",
+        ttl_seconds=ttl,
     )
 {%- if cookiecutter.include_example_domain == "y" %}
     items: CacheAside[UUID, Item] = CacheAside(
@@ -63,6 +64,7 @@ def redis_caches(redis: RedisGuard, settings: Settings, database_states: AccessS
         batch = ReadBatch(coalescer)  # a fresh one per request
         return Caches(
             access_states=access_states.reading_through(batch),
+            profiles=profiles.reading_through(batch),
 {%- if cookiecutter.include_example_domain == "y" %}
             items=items.reading_through(batch),
 {%- endif %}
@@ -71,6 +73,7 @@ def redis_caches(redis: RedisGuard, settings: Settings, database_states: AccessS
 
     return Caches(
         access_states=access_states,
+        profiles=profiles,
 {%- if cookiecutter.include_example_domain == "y" %}
         items=items,
 {%- endif %}
@@ -79,10 +82,14 @@ def redis_caches(redis: RedisGuard, settings: Settings, database_states: AccessS
 
 
 def in_process_caches(settings: Settings, database_states: AccessStates) -> Caches:
-    # The access check stays with the database here: a user's role or session can change from
-    # another process (the `create-admin` command), which a cache in this one would not hear of.
+    # The access check and the profiles stay with the database here: a user's role or session
+    # can change from another process (the `create-admin` command), which a cache in this one
+    # would not hear of.
     caches = Caches(
         access_states=database_states,
+        profiles=CacheAside(
+            InProcessStore(0), name="profile", ttl_seconds=settings.cache_ttl_seconds
+        ),
 {%- if cookiecutter.include_example_domain == "y" %}
         items=CacheAside(
             InProcessStore(settings.cache_max_entries if settings.cache_enabled else 0),

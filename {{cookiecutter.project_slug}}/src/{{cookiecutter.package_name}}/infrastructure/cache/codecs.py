@@ -10,20 +10,19 @@ was read under (redis_store.py).
 
 import json
 from collections.abc import Mapping, Sequence
-{%- if cookiecutter.include_example_domain == "y" %}
 from datetime import datetime
+{%- if cookiecutter.include_example_domain == "y" %}
 from decimal import Decimal
 {%- endif %}
 from typing import Any, Protocol, TypeVar
-{%- if cookiecutter.include_example_domain == "y" %}
 from uuid import UUID
-{%- endif %}
 
 from ...domain.auth.entities import AccessState
 {%- if cookiecutter.include_example_domain == "y" %}
 from ...domain.items.entities import Item
 {%- endif %}
 from ...domain.permissions import Role
+from ...domain.users.entities import UserProfile
 
 V = TypeVar("V")
 
@@ -72,6 +71,33 @@ class AccessStateCodec:
             role=Role(data["role"]),
             is_active=bool(data["is_active"]),
             session_revoked=bool(data["session_revoked"]),
+        )
+
+
+class UserProfileCodec:
+    """Schema 1: {"id": "<uuid>", "email": "...", "full_name": "..." | null, "role": "user",
+    "is_active": true, "created_at": "<ISO 8601 UTC>"}"""
+
+    schema_version = 1
+
+    def to_json(self, profile: UserProfile) -> dict[str, Any]:
+        return {
+            "id": str(profile.id),
+            "email": profile.email,
+            "full_name": profile.full_name,
+            "role": profile.role.value,
+            "is_active": profile.is_active,
+            "created_at": profile.created_at.isoformat(),
+        }
+
+    def from_json(self, data: Mapping[str, Any]) -> UserProfile:
+        return UserProfile(
+            id=UUID(data["id"]),
+            email=data["email"],
+            full_name=data["full_name"],
+            role=Role(data["role"]),
+            is_active=bool(data["is_active"]),
+            created_at=datetime.fromisoformat(data["created_at"]),
         )
 {%- if cookiecutter.include_example_domain == "y" %}
 

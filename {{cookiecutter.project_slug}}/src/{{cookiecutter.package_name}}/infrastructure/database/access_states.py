@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from ...domain.auth.entities import AccessState
 from ...domain.permissions import Role
+from .engine import read_only
 from .tables import RefreshTokenFamilyRow, UserRow
 
 
@@ -17,7 +18,8 @@ class SqlAccessStates:
     """
 
     def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
+        # One query, so no transaction: on PostgreSQL that saves a BEGIN and a ROLLBACK.
+        self._engine = read_only(engine)
 
     async def get(self, user_id: UUID, session_id: UUID) -> AccessState | None:
         query = (

@@ -1,10 +1,18 @@
-"""The async engine of a process: pool settings from config, SQLite tuned for concurrency."""
+"""The async engine of a process: pool settings from config, SQLite tuned for concurrency.
 
+PostgreSQL connections are not pinged at checkout (a pre-ping costs a round trip on every
+request): a connection the server closed is seen for free and replaced (`_discard_if_closed`),
+and one that fails mid-query invalidates the whole pool, so every stale connection is
+reconnected at its next checkout (docs/database.md).
+"""
+
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -19,7 +27,7 @@ def create_engine(settings: Settings) -> AsyncEngine:
     url = make_url(settings.database_url)
     if url.get_backend_name() == "sqlite":
         return _create_sqlite_engine(settings)
-    return create_async_engine(
+    engine = create_async_engine(
         url,
         echo=settings.database_echo,
         # Bound values include password and token hashes: SQL logs and errors never show them.
@@ -28,8 +36,27 @@ def create_engine(settings: Settings) -> AsyncEngine:
         max_overflow=settings.database_max_overflow,
         pool_timeout=settings.database_pool_timeout_seconds,
         pool_recycle=settings.database_pool_recycle_seconds,
-        pool_pre_ping=True,
     )
+    event.listen(engine.sync_engine, "checkout", _discard_if_closed)
+    return engine
+
+
+def read_only(engine: AsyncEngine) -> AsyncEngine:
+    """The engine for work that only reads. On PostgreSQL its queries run without a transaction
+    (autocommit): a one-query read costs one round trip instead of BEGIN, query and ROLLBACK.
+    SQLite keeps its transactions: they cost no round trip there."""
+    if engine.dialect.name != "postgresql":
+        return engine
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
+
+
+def _discard_if_closed(dbapi_connection: Any, _record: object, _proxy: object) -> None:
+    # When PostgreSQL restarts (or an idle timeout ends a session) the server closes the
+    # socket, and asyncpg notices as soon as the event loop reads the EOF. Raising
+    # DisconnectionError makes the pool discard this connection and check out another: the
+    # retry happens inside the pool, before the request sends anything.
+    if dbapi_connection.driver_connection.is_closed():
+        raise DisconnectionError("the server closed this pooled connection")
 
 
 def _create_sqlite_engine(settings: Settings) -> AsyncEngine:
@@ -63,6 +90,21 @@ def _begin_immediate(connection: Connection) -> None:
     # connection wrote in between, and busy_timeout cannot help it. Taking the write lock
     # at BEGIN makes such transactions queue instead: correctness over read concurrency.
     connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+@dataclass(frozen=True, slots=True)
+class SessionFactories:
+    """Sessions for transactions, and sessions for work that only reads (`read_only`)."""
+
+    transactional: async_sessionmaker[AsyncSession]
+    read_only: async_sessionmaker[AsyncSession]
+
+
+def create_session_factories(engine: AsyncEngine) -> SessionFactories:
+    return SessionFactories(
+        transactional=create_session_factory(engine),
+        read_only=create_session_factory(read_only(engine)),
+    )
 
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

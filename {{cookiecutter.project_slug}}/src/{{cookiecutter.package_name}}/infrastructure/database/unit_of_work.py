@@ -4,8 +4,9 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Self
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from .engine import SessionFactories
 {% if cookiecutter.include_example_domain == "y" -%}
 from .item_repository import SqlItemRepository
 {% endif -%}
@@ -28,19 +29,26 @@ class SqlUnitOfWork:
 
     def __init__(
         self,
-        session_factory: async_sessionmaker[AsyncSession],
+        sessions: SessionFactories,
         on_outbox_commit: Callable[[], None] | None = None,
+        *,
+        reads_only: bool = False,
     ) -> None:
-        self._session_factory = session_factory
+        self._sessions = sessions
         # Called after a commit that added outbox messages: the relay sends them at once
         # instead of at its next poll.
         self._on_outbox_commit = on_outbox_commit
+        self._reads_only = reads_only
         self._session: AsyncSession | None = None
+
+    def read_only(self) -> "SqlUnitOfWork":
+        return SqlUnitOfWork(self._sessions, reads_only=True)
 
     async def __aenter__(self) -> Self:
         # The session takes a pooled connection only at its first statement, so a unit of work
         # that a cache hit makes unnecessary costs nothing.
-        self._session = self._session_factory()
+        factory = self._sessions.read_only if self._reads_only else self._sessions.transactional
+        self._session = factory()
         self.users = SqlUserRepository(self._session)
         self.refresh_tokens = SqlRefreshTokenRepository(self._session)
         self.jobs = SqlJobRepository(self._session)
@@ -65,6 +73,9 @@ class SqlUnitOfWork:
     async def commit(self) -> None:
         if self._session is None:
             raise RuntimeError("commit() outside `async with`")
+        if self._reads_only:
+            # Its statements ran without a transaction: there is nothing to commit atomically.
+            raise RuntimeError("commit() in a read-only unit of work")
         await self._session.commit()
         if self.outbox.added and self._on_outbox_commit is not None:
             self._on_outbox_commit()

@@ -15,7 +15,7 @@ from ...domain.housekeeping import Housekeeping, HousekeepingPolicy
 from ...domain.jobs.runner import JobRunner
 from ...domain.users.welcome import WelcomeEmails
 from ...shared.settings import Settings
-from ..database.engine import create_engine, create_session_factory
+from ..database.engine import create_engine, create_session_factories
 from ..database.unit_of_work import SqlUnitOfWork
 from ..mail.logging_mailer import LoggingMailer
 
@@ -26,10 +26,10 @@ class WorkerRuntime:
     def __init__(self, settings: Settings) -> None:
         self.loop = asyncio.new_event_loop()
         engine = create_engine(settings)
-        session_factory = create_session_factory(engine)
+        sessions = create_session_factories(engine)
 
         def unit_of_work() -> SqlUnitOfWork:
-            return SqlUnitOfWork(session_factory)
+            return SqlUnitOfWork(sessions)
 
         self.jobs = JobRunner(unit_of_work)
         self.welcome_emails = WelcomeEmails(unit_of_work, LoggingMailer())
