@@ -9,6 +9,7 @@ baked default service and a real `worker` process:
   started; jobs per second from the first start to the last finish.
 
 Writes bench/jobs.md and prints it. Loopback only; every queue and database is the run's own.
+Runs on the baked project's harness (its bench/ package), which `make bench-jobs` puts on the path.
 """
 
 import json
@@ -24,34 +25,36 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from run import (
+from bench.postgresql import fresh_database
+from bench.scenarios import CONNECTIONS, JOB_KIND
+from bench.servers import serve
+from bench.service import (
     ADMIN_EMAIL,
+    CLI,
     JOBS_PATH,
+    PROJECT,
     REDIS_URL,
     SERVICE,
-    TEMPLATE_DIR,
-    TOKEN_PATH,
     call,
     prepared_service,
     run,
-    serve,
+    sign_in,
 )
 
-RESULTS = TEMPLATE_DIR / "bench" / "jobs.md"
+RESULTS = Path(__file__).resolve().parent / "jobs.md"
 RABBITMQ_URL = "amqp://guest:guest@127.0.0.1:5672//"
 LATENCY_JOBS = int(os.environ.get("BENCH_LATENCY_JOBS", "200"))
 DRAIN_JOBS = int(os.environ.get("BENCH_DRAIN_JOBS", "2000"))
 # The pool sizes a drain is measured with: one task process, and the worker's default here
 # (as many as the machine has cores). The embedded worker always runs one (the solo pool).
 DRAIN_PROCESSES = (1, os.cpu_count() or 1)
-BODY = json.dumps({"kind": "items_report"}).encode()
+BODY = json.dumps({"kind": JOB_KIND}).encode()
 WAIT_SECONDS = 600  # a bound on a run that went wrong, not a target
 
 
 def main() -> int:
     rows = []
-    with prepared_service() as prepared:
-        project, cli = prepared.project, str(prepared.project / ".venv/bin/example_service")
+    with prepared_service(fresh_database, CONNECTIONS) as prepared:
         scratch = Path(tempfile.mkdtemp(prefix="bench-jobs-"))
         queue = f"{prepared.env['REDIS_KEY_PREFIX']}:jobs"
         brokers = {
@@ -67,14 +70,14 @@ def main() -> int:
         for name, broker in brokers.items():
             env = {**prepared.env, **broker, "OUTBOX_POLL_SECONDS": "0.2"}
             if name == "embedded":  # a database of its own, with the same admin
-                run([cli, "migrate"], cwd=project, env=env)
-                admin = ["--email", ADMIN_EMAIL, "--password", prepared.password]
-                run([cli, "create-admin", *admin], cwd=project, env=env)
-            with serve(project, SERVICE, env):
+                run([CLI, "migrate"], env)
+                admin = [f"--email={ADMIN_EMAIL}", f"--password={prepared.password}"]
+                run([CLI, "create-admin", *admin], env)
+            with serve(SERVICE, env):
                 token = sign_in(prepared.password)
-                latencies = enqueue_to_start(cli, project, env, token, scratch / name)
+                latencies = enqueue_to_start(env, token, scratch / name)
                 rates = [
-                    drain_rate(cli, project, env, token, scratch / name, processes)
+                    drain_rate(env, token, scratch / name, processes)
                     for processes in DRAIN_PROCESSES
                 ]
             rows.append((name, latencies, rates))
@@ -91,17 +94,9 @@ def post_job(token: str) -> str:
     return job_id
 
 
-def sign_in(password: str) -> str:
-    form = f"username={ADMIN_EMAIL}&password={password}".encode()
-    token: str = call("POST", TOKEN_PATH, form, "application/x-www-form-urlencoded")["access_token"]
-    return token
-
-
-def enqueue_to_start(
-    cli: str, project: Path, env: dict[str, str], token: str, directory: Path
-) -> list[float]:
+def enqueue_to_start(env: dict[str, str], token: str, directory: Path) -> list[float]:
     answered: dict[str, float] = {}
-    with worker(cli, project, env, directory):
+    with worker(env, directory):
         for _ in range(LATENCY_JOBS):
             answered[post_job(token)] = time.time()
             time.sleep(0.02)  # one after another, not a burst
@@ -112,12 +107,10 @@ def enqueue_to_start(
     )
 
 
-def drain_rate(
-    cli: str, project: Path, env: dict[str, str], token: str, directory: Path, processes: int
-) -> float:
+def drain_rate(env: dict[str, str], token: str, directory: Path, processes: int) -> float:
     ids = [post_job(token) for _ in range(DRAIN_JOBS)]
     time.sleep(2)  # the relay has published them all by now (it is woken by every commit)
-    with worker(cli, project, env, directory, concurrency=processes):
+    with worker(env, directory, concurrency=processes):
         jobs = wait_for_all(ids, token)
     first = min(started(job) for job in jobs)
     last = max(datetime.fromisoformat(job["finished_at"]).timestamp() for job in jobs)
@@ -125,16 +118,14 @@ def drain_rate(
 
 
 @contextmanager
-def worker(
-    cli: str, project: Path, env: dict[str, str], directory: Path, concurrency: int = 0
-) -> Iterator[None]:
+def worker(env: dict[str, str], directory: Path, concurrency: int = 0) -> Iterator[None]:
     directory.mkdir(parents=True, exist_ok=True)
     heartbeat = directory / "worker.heartbeat"
     heartbeat.unlink(missing_ok=True)
-    command = [cli, "worker", *([f"--concurrency={concurrency}"] if concurrency else [])]
+    command = [CLI, "worker", *([f"--concurrency={concurrency}"] if concurrency else [])]
     environment = {**env, "WORKER_HEARTBEAT_FILE": str(heartbeat), "LOG_LEVEL": "WARNING"}
     with (directory / "worker.log").open("ab") as log:
-        process = subprocess.Popen(command, cwd=project, env=environment, stdout=log, stderr=log)
+        process = subprocess.Popen(command, cwd=PROJECT, env=environment, stdout=log, stderr=log)
     try:
         deadline = time.monotonic() + 60
         while not heartbeat.exists():

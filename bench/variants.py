@@ -4,63 +4,69 @@ A tuning earns its place with a number (STYLE.md); this measures one. Each patch
 bench/variants/ (a unified diff against the baked default project) is applied to a copy of the
 baked sources, and the copy is served in place of the baked package (PYTHONPATH), in the same
 run, interleaved with H and G as `make bench` serves them. Writes bench/variants.md and prints it.
+Runs on the baked project's harness (its bench/ package), which `make bench-variants` puts on
+the path:
 
-    python bench/variants.py bench/variants/*.patch     (what `make bench-variants` runs)
+    python bench/variants.py bench/variants/*.patch
 """
 
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
-from run import (
-    BUILD_DIR,
-    CONNECTIONS,
+from bench.items import create_item, item_reads
+from bench.postgresql import fresh_database
+from bench.report import render
+from bench.rounds import measure
+from bench.scenarios import CONNECTIONS, Scenario, ceilings
+from bench.servers import serve
+from bench.service import (
+    BIN,
+    PACKAGE,
+    PROJECT,
     SERVICE,
-    TEMPLATE_DIR,
-    Scenario,
-    heading,
-    measure,
     prepared_service,
-    scenarios,
+    set_ceiling_value,
+    sign_in,
 )
+from bench.tools import ensure_installed
 
-from report import render  # beside this script: on its path
-
-RESULTS = TEMPLATE_DIR / "bench" / "variants.md"
-TELEMETRY_OFF = {"OTEL_SDK_DISABLED": "true"}
+RESULTS = Path(__file__).resolve().parent / "variants.md"
 
 
 def main(patches: list[Path]) -> int:
     if not patches:
         print(__doc__, file=sys.stderr)
         return 2
-    with prepared_service() as prepared:
-        baseline = [s for s in scenarios(prepared.item_id, prepared.password) if s.letter in "HG"]
+    ensure_installed("wrk", "wrk")
+    with prepared_service(fresh_database, CONNECTIONS) as prepared:
+        with serve(SERVICE, prepared.env):
+            token = sign_in(prepared.password)
+            item = create_item(token)
+        set_ceiling_value(prepared.env, item)
+        [ceiling] = [s for s in ceilings() if s.letter == "H"]
+        [baseline] = [s for s in item_reads(item["id"]) if s.letter == "G"]
         variants = [
-            variant_scenario(prepared.project, f"V{number}", patch, baseline[-1].path)
+            variant_of(baseline, f"V{number}", patch)
             for number, patch in enumerate(patches, start=1)
         ]
-        measured = measure(prepared.project, prepared.env, [*baseline, *variants], prepared.token)
-    table = render(heading(measured), [(s.letter, s.title, found) for s, found in measured])
-    RESULTS.write_text(table.replace("`make bench`", "`make bench-variants`", 1))
+        results = measure([ceiling, baseline, *variants], prepared.env, token)
+    RESULTS.write_text(render(results).replace("`make bench`", "`make bench-variants`", 1))
     print(RESULTS.read_text())
     return 0
 
 
-def variant_scenario(project: Path, letter: str, patch: Path, path: str) -> Scenario:
+def variant_of(baseline: Scenario, letter: str, patch: Path) -> Scenario:
     """G, served from a copy of the baked sources with `patch` applied."""
-    copy = BUILD_DIR / "variants" / patch.stem
+    copy = PROJECT.parent / "variants" / patch.stem
     shutil.rmtree(copy, ignore_errors=True)
-    shutil.copytree(project / "src", copy / "src")
+    shutil.copytree(PROJECT / "src", copy / "src")
     subprocess.run(["git", "apply", "-p1", str(patch.resolve())], cwd=copy, check=True)
-    env = {**TELEMETRY_OFF, "PYTHONPATH": f"{copy / 'src'}:{TEMPLATE_DIR / 'bench'}"}
+    env = {**baseline.env, "PYTHONPATH": str(copy / "src")}
     served = subprocess.run(
-        [
-            str(project / ".venv/bin/python"),
-            "-c",
-            "import example_service; print(example_service.__file__)",
-        ],
+        [str(BIN / "python"), "-c", f"import {PACKAGE}; print({PACKAGE}.__file__)"],
         env={"PATH": "/usr/bin:/bin", **env},
         capture_output=True,
         text=True,
@@ -68,8 +74,7 @@ def variant_scenario(project: Path, letter: str, patch: Path, path: str) -> Scen
     ).stdout
     if not served.startswith(str(copy)):  # else the baked package would be measured twice
         raise RuntimeError(f"{patch.name}: the copy is not what is served ({served.strip()})")
-    title = f"G with {patch.stem}"
-    return Scenario(letter, title, path, SERVICE, env, connections=CONNECTIONS)
+    return replace(baseline, letter=letter, title=f"G with {patch.stem}", env=env)
 
 
 if __name__ == "__main__":

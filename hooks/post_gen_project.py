@@ -24,8 +24,9 @@ PRUNED_WHEN: dict[tuple[str, str], list[str]] = {
     ("ci", "github"): [".gitlab-ci.yml"],
     ("ci", "gitlab"): [".github"],
     ("ci", "none"): [".github", ".gitlab-ci.yml"],
-    ("database", "postgresql"): ["deploy/k8s/data-volume.yaml"],
+    ("database", "postgresql"): ["deploy/k8s/data-volume.yaml", "bench/sqlite.py"],
     ("database", "sqlite"): [
+        "bench/postgresql.py",
         "tests/integration/test_postgresql.py",
         # One SQLite file cannot be shared between pods: the API stays a single replica, and
         # the worker runs with the schedule in the API's pod (deploy/k8s/api-deployment.yaml).
@@ -45,6 +46,7 @@ PRUNED_WHEN: dict[tuple[str, str], list[str]] = {
         "tests/e2e/test_item_cache_api.py",
         "tests/e2e/test_cached_reads.py",
         "tests/integration/test_item_repository.py",
+        "bench/items.py",
     ],
 }
 

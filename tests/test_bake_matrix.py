@@ -40,6 +40,7 @@ ITEMS_PATHS = [
     "tests/e2e/test_items_api.py",
     "tests/e2e/test_cached_reads.py",
     "tests/integration/test_item_repository.py",
+    "bench/items.py",
 ]
 # SPEC section 2, and the make targets the post-gen hook, the CI files and the README call.
 SPEC_LAYOUT = [
@@ -68,7 +69,7 @@ SPEC_LAYOUT = [
     "README.md",
     "LICENSE",
 ]
-MAKE_TARGETS = {"help", "install", "lint", "test", "migrate", "serve", "worker"}
+MAKE_TARGETS = {"help", "install", "lint", "test", "migrate", "serve", "worker", "bench"}
 # Kubernetes manifests that exist for one `database` answer only: with SQLite the worker and the
 # schedule run in the API's pod, beside the one replica that owns the SQLite volume.
 K8S_MANIFESTS_OF = {
@@ -192,6 +193,8 @@ def test_files_of_unchosen_options_are_pruned(case: Case, baked_case: BakedCase)
         for manifest in manifests:
             path = project / "deploy/k8s" / manifest
             assert path.exists() == (case.database == database), path
+    for database in ("postgresql", "sqlite"):  # the database `make bench` creates
+        assert (project / "bench" / f"{database}.py").exists() == (case.database == database)
     assert not (project / "licenses").exists()
     assert LICENSE_MARKERS[case.license] in (project / "LICENSE").read_text()
 
@@ -208,7 +211,7 @@ def test_without_the_example_domain_no_source_mentions_items(
 
     mentions = [
         mention
-        for path in sorted((project / "src").rglob("*.py"))
+        for path in sorted([*(project / "src").rglob("*.py"), *(project / "bench").rglob("*.py")])
         for mention in items_mentions(project, path)
     ]
 

@@ -1,11 +1,9 @@
-"""The two ceilings `make bench` measures the service against, served by the same uvicorn.
+"""The two ceilings `make bench` measures the service against, served like the service is.
 
 A (`bare`): FastAPI answering a constant; no framework path is shorter.
 H (`jwt_redis`): the least an authenticated cached read can do: verify an HS256 JWT the way the
-service does (signature, expiry, issuer, audience) and return one Redis GET.
-
-Run under the baked service's virtualenv with bench/ on PYTHONPATH: `uvicorn ceilings:bare` (or
-`ceilings:jwt_redis`, with BENCH_SECRET_KEY, BENCH_REDIS_URL and BENCH_REDIS_KEY set).
+service does (signature, expiry, issuer, audience, with the service's own settings) and return
+one Redis GET (the key BENCH_REDIS_KEY, which the benchmark fills with a body like B's).
 """
 
 import os
@@ -17,6 +15,8 @@ import jwt
 from fastapi import FastAPI, Header, HTTPException, Response
 from redis.asyncio import Redis
 
+from {{ cookiecutter.package_name }}.shared.settings import load_settings
+
 bare = FastAPI()
 
 
@@ -25,10 +25,9 @@ async def constant() -> dict[str, str]:
     return {"status": "pass"}
 
 
-SECRET_KEY = os.environ.get("BENCH_SECRET_KEY", "")
+settings = load_settings()
 REDIS_KEY = os.environ.get("BENCH_REDIS_KEY", "bench:ceiling")
-AUDIENCE = ISSUER = os.environ.get("BENCH_JWT_AUDIENCE", "example-service")
-redis = Redis.from_url(os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0"))
+redis = Redis.from_url(settings.redis_url or "redis://127.0.0.1:6379/0")
 
 
 @asynccontextmanager
@@ -46,7 +45,13 @@ async def cached_value(authorization: Annotated[str, Header()] = "") -> Response
     if scheme.lower() != "bearer":
         raise HTTPException(status_code=401)
     try:
-        jwt.decode(token, SECRET_KEY, algorithms=["HS256"], audience=AUDIENCE, issuer=ISSUER)
+        jwt.decode(
+            token,
+            settings.secret_key,
+            algorithms=["HS256"],
+            audience=settings.jwt_audience,
+            issuer=settings.jwt_issuer,
+        )
     except jwt.InvalidTokenError as error:
         raise HTTPException(status_code=401) from error
     value = await redis.get(REDIS_KEY)

@@ -1,0 +1,23 @@
+"""The example resource's reads: B, G and C ask for one item, cached or not, traced or not."""
+
+import json
+from typing import Any
+
+from bench.scenarios import TELEMETRY_OFF, Scenario
+from bench.service import SERVICE, call
+
+
+def create_item(token: str) -> dict[str, Any]:
+    """The item every read asks for, as a read returns it."""
+    item = {"name": "Benchmark item", "description": "Read over and over.", "price": "9.99"}
+    created = call("POST", "/api/v1/items", json.dumps(item).encode(), "application/json", token)
+    return call("GET", f"/api/v1/items/{created['id']}", token=token)
+
+
+def item_reads(item_id: str) -> list[Scenario]:
+    path = f"/api/v1/items/{item_id}"
+    return [
+        Scenario("B", "cached item read, telemetry on", path, SERVICE),
+        Scenario("G", "cached item read, telemetry off", path, SERVICE, TELEMETRY_OFF),
+        Scenario("C", "uncached item read", path, SERVICE, {"CACHE_ENABLED": "false"}),
+    ]

@@ -1,0 +1,100 @@
+"""A run's rounds: every scenario in turn, round after round, so that the drift of a shared
+machine spreads over all of them; the median round of each scenario counts."""
+
+import os
+import platform
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+
+from bench.report import Results
+from bench.scenarios import CONNECTIONS, Scenario
+from bench.servers import SERVER_CORE, Server, serve
+from bench.service import PORT, SERVICE
+from bench.wrk import LOAD_CORE, Measurement, load
+
+DURATION = int(os.environ.get("BENCH_DURATION", "10"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+WARM_UP_SECONDS = 2
+KEPT_PORT = PORT + 1  # the long-lived process's, beside the fresh ones'
+
+
+def measure(plan: list[Scenario], env: dict[str, str], token: str) -> Results:
+    only = {letter.strip() for letter in os.environ.get("BENCH_ONLY", "").split(",") if letter}
+    plan = [scenario for scenario in plan if not only or scenario.letter in only]
+    found: dict[str, list[Measurement]] = {scenario.label: [] for scenario in plan}
+    rss_mb: dict[str, list[float]] = {s.label: [] for s in plan if s.app == SERVICE}
+    with ExitStack() as whole_run:
+        servers = Servers(env, whole_run)
+        for number in range(1, ROUNDS + 1):
+            for scenario in plan:
+                with servers.serving(scenario) as (server, port):
+                    load(scenario, token, WARM_UP_SECONDS, port)
+                    result = load(scenario, token, DURATION, port)
+                    if scenario.label in rss_mb:
+                        rss_mb[scenario.label].append(server.rss_mb())
+                found[scenario.label].append(result)
+                print(
+                    f"round {number}/{ROUNDS} {scenario.label} {scenario.title}: "
+                    f"{result.requests_per_second:.0f} req/s, p99 {result.p99_ms:.1f} ms",
+                    flush=True,
+                )
+    return Results(
+        heading(plan),
+        [(s.label, s.title, median_round(found[s.label])) for s in plan],
+        rss_mb,
+        [scenario.label for scenario in plan if scenario.is_default_service],
+        servers.startup_seconds,
+    )
+
+
+class Servers:
+    """A fresh server for each scenario and round, with its warm-up, except for the service as
+    deployed (Scenario.is_default_service): one process, started once and kept for the run."""
+
+    def __init__(self, env: dict[str, str], whole_run: ExitStack) -> None:
+        self._env, self._whole_run = env, whole_run
+        self._kept: Server | None = None
+        self.startup_seconds: dict[str, list[float]] = {}  # server: each start of the service
+
+    @contextmanager
+    def serving(self, scenario: Scenario) -> Iterator[tuple[Server, int]]:
+        if scenario.is_default_service:
+            if self._kept is None:
+                kept = self._whole_run.enter_context(serve(SERVICE, self._env, port=KEPT_PORT))
+                self._kept = self._timed(scenario, kept)
+            yield self._kept, KEPT_PORT
+            return
+        env = {**self._env, **scenario.env}
+        with serve(scenario.app, env, scenario.server) as server:
+            yield self._timed(scenario, server), PORT
+
+    def _timed(self, scenario: Scenario, server: Server) -> Server:
+        if scenario.app == SERVICE:
+            self.startup_seconds.setdefault(scenario.server, []).append(server.startup_seconds)
+        return server
+
+
+def median_round(found: list[Measurement]) -> Measurement:
+    by_throughput = sorted(found, key=lambda measured: measured.requests_per_second)
+    return by_throughput[len(by_throughput) // 2]
+
+
+def heading(plan: list[Scenario]) -> str:
+    fewer = ", ".join(f"{s.label}: -c{s.connections}" for s in plan if s.connections != CONNECTIONS)
+    kept = ", ".join(s.label for s in plan if s.is_default_service)
+    servers = (
+        f"{kept} share one service process for the whole run; every other scenario starts a "
+        "fresh server each round"
+        if kept
+        else "every scenario starts a fresh server each round"
+    )
+    on_granian = any(scenario.server == "granian" for scenario in plan)
+    granian = "; granian rows: `granian --workers 1`" if on_granian else ""
+    return (
+        f"Measured {time.strftime('%Y-%m-%d %H:%M %Z')} on {platform.node()} "
+        f"({os.cpu_count()} cores, Python {platform.python_version()}): one server process on "
+        f"core {SERVER_CORE} (the service's own `serve`: uvicorn, one worker{granian}), "
+        f"`wrk -t1 -c{CONNECTIONS} -d{DURATION}s` on core {LOAD_CORE}"
+        f"{f' ({fewer})' if fewer else ''}, median of {ROUNDS} interleaved rounds; {servers}."
+    )
