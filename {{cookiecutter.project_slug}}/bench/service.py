@@ -54,7 +54,7 @@ def prepared_service(fresh_database: DatabaseFactory, pool_size: int) -> Iterato
             yield PreparedService(env, password)
     finally:
         forget_keys(f"{run_name}:*")
-        forget_keys(f"_kombu.binding.{run_name}:*")  # the jobs queue's routing table
+        forget_keys(f"_kombu.binding*.{run_name}:*")  # the jobs queue's routing tables
 
 
 def service_env(run_name: str, database_url: str, pool_size: int) -> dict[str, str]:
