@@ -11,10 +11,10 @@ from typing import Any
 import httpx
 import pytest
 from redis.asyncio.connection import AbstractConnection
-from sqlalchemy import Engine, event
 
 from {{ cookiecutter.package_name }}.shared.settings import Settings
 
+from ..statement_counter import counting_statements
 from .test_items_api import ITEMS, create
 
 # Creates a resource as the signed-in client and returns the URL of its cached read.
@@ -26,30 +26,20 @@ async def new_item(client: httpx.AsyncClient) -> str:
 
 
 CACHED_READS: dict[str, NewResource] = {"item": new_item}
-TRANSACTION_CONTROL = {"BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE"}
 
 
-class Traffic:
-    """Counts round trips to Redis (each command or pipeline sent), SQL statements, and the
-    queries among them (transaction control, such as SQLite's `BEGIN`, aside)."""
+class RedisRoundTrips:
+    """Counts round trips to Redis: each command or pipeline sent."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.redis_round_trips = self.sql_statements = self.sql_queries = 0
+        self.count = 0
         send = AbstractConnection.send_packed_command
 
         async def counting_send(connection: AbstractConnection, *args: Any, **kwargs: Any) -> None:
-            self.redis_round_trips += 1
+            self.count += 1
             await send(connection, *args, **kwargs)
 
         monkeypatch.setattr(AbstractConnection, "send_packed_command", counting_send)
-        event.listen(Engine, "before_cursor_execute", self._count_statement)
-
-    def _count_statement(self, _conn: object, _cursor: object, statement: str, *_: object) -> None:
-        self.sql_statements += 1
-        self.sql_queries += statement.split(maxsplit=1)[0].upper() not in TRANSACTION_CONTROL
-
-    def stop(self) -> None:
-        event.remove(Engine, "before_cursor_execute", self._count_statement)
 
 
 @pytest.mark.parametrize("new_resource", CACHED_READS.values(), ids=CACHED_READS.keys())
@@ -61,13 +51,13 @@ async def test_a_cached_read_costs_one_round_trip_and_no_sql(
 ) -> None:
     url = await new_resource(user_client)
     assert (await user_client.get(url)).status_code == 200  # fills the caches
-    traffic = Traffic(monkeypatch)
+    redis = RedisRoundTrips(monkeypatch)
 
-    response = await user_client.get(url)
+    with counting_statements() as sql:
+        response = await user_client.get(url)
 
-    traffic.stop()
     assert response.status_code == 200
     if settings.redis_url:  # the session check and the resource: one MGET, no SQL
-        assert (traffic.redis_round_trips, traffic.sql_statements) == (1, 0)
+        assert (redis.count, len(sql.statements)) == (1, 0)
     else:  # in process: the resource from memory, the session check from the database
-        assert (traffic.redis_round_trips, traffic.sql_queries) == (0, 1)
+        assert (redis.count, len(sql.queries)) == (0, 1)

@@ -1,0 +1,165 @@
+"""The N+1 guard: every endpoint's SQL statements per request, bounded, and list endpoints
+costing the same whatever the page size, so that a relationship that starts loading lazily (one
+query per row) fails here rather than in production.
+
+Counted with the caches off (the `settings` fixture below): every read then reaches the database,
+as on a cold cache. With them on, a warm cache would answer the read and hide a new query behind it.
+What is counted, and what is not (the driver's own BEGIN and ROLLBACK): tests/statement_counter.py.
+"""
+
+from typing import Any
+from uuid import UUID
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from {{ cookiecutter.package_name }}.infrastructure.database.tables import RefreshTokenFamilyRow
+from {{ cookiecutter.package_name }}.shared.settings import Settings
+
+from ..statement_counter import counting_statements
+from .auth import PASSWORD, USERS, register
+from .test_jobs_api import KIND
+
+# The most statements one successful request may send, per endpoint as the OpenAPI document
+# names it. Tight on purpose: when a change lowers a count, lower its bound too (README, Develop).
+BOUNDS: dict[str, int] = {
+    "GET /health/live": 0,  # touches no dependency
+    "GET /health/ready": 1,  # the database check's SELECT 1
+    "POST /api/v1/auth/register": 2,  # insert the user + the welcome mail's outbox message
+    "POST /api/v1/auth/token": 3,  # user by email + insert the session + its refresh token
+    "POST /api/v1/auth/refresh": 4,  # token with its session + user + spend it + insert the next
+    "POST /api/v1/auth/logout": 2,  # token with its session + revoke the session
+    "GET /api/v1/users/me": 2,  # access check + the user
+    "GET /api/v1/users": 3,  # access check + count + the page
+    "PATCH /api/v1/users/{user_id}": 3,  # access check + the user, locked + update
+    "POST /api/v1/jobs": 3,  # access check + insert the job + its outbox message
+    "GET /api/v1/jobs/{job_id}": 2,  # access check + the job
+{%- if cookiecutter.include_example_domain == "y" %}
+    "POST /api/v1/items": 2,  # access check + insert
+    "GET /api/v1/items": 3,  # access check + count + the page
+    "GET /api/v1/items/{item_id}": 2,  # access check + the item
+    "PATCH /api/v1/items/{item_id}": 3,  # access check + the item, locked + update
+    "DELETE /api/v1/items/{item_id}": 3,  # access check + the item, locked + delete
+{%- endif %}
+}
+# Enough rows that a query per row could not hide in the difference between two pages.
+LARGE_PAGE = 50
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """The caches off, so that every read is a database read (see the module's docstring)."""
+    return settings.model_copy(update={"cache_enabled": False})
+
+
+async def within_bound(
+    client: httpx.AsyncClient, endpoint: str, *, path: dict[str, str] | None = None, **request: Any
+) -> httpx.Response:
+    """Call `endpoint` ("METHOD /path/{param}") and check its statements against its bound."""
+    method, template = endpoint.split(" ", 1)
+    with counting_statements() as log:
+        response = await client.request(method, template.format(**(path or {})), **request)
+    assert response.is_success, response.text  # the bound is for the request that does its work
+    log.assert_at_most(BOUNDS[endpoint], endpoint)
+    return response
+
+
+async def assert_same_statements_for_any_page_size(client: httpx.AsyncClient, url: str) -> None:
+    """A page of one row and a page of `LARGE_PAGE` rows cost the same statements."""
+    logs = []
+    for limit in (1, LARGE_PAGE):
+        with counting_statements() as log:
+            response = await client.get(url, params={"limit": limit})
+        assert len(response.json()["data"]) == limit  # the large page is full: not a vacuous test
+        logs.append(log)
+    small, large = logs
+    assert len(large.queries) == len(small.queries), (
+        f"{url}: {len(small.queries)} statements for 1 row, {len(large.queries)} for "
+        f"{LARGE_PAGE}:\n{large}"
+    )
+
+
+def test_every_endpoint_has_a_bound(app: FastAPI) -> None:
+    endpoints = {
+        f"{method.upper()} {path}"
+        for path, operations in app.openapi()["paths"].items()
+        for method in operations
+    }
+
+    assert endpoints == set(BOUNDS)
+
+
+async def test_health_endpoints_stay_within_their_bounds(client: httpx.AsyncClient) -> None:
+    await within_bound(client, "GET /health/live")
+    await within_bound(client, "GET /health/ready")
+
+
+async def test_auth_endpoints_stay_within_their_bounds(client: httpx.AsyncClient) -> None:
+    email = "counted@example.com"
+    await within_bound(
+        client, "POST /api/v1/auth/register", json={"email": email, "password": PASSWORD}
+    )
+    tokens = await within_bound(
+        client, "POST /api/v1/auth/token", data={"username": email, "password": PASSWORD}
+    )
+    refresh_token = tokens.json()["refresh_token"]
+    tokens = await within_bound(
+        client, "POST /api/v1/auth/refresh", json={"refresh_token": refresh_token}
+    )
+    refresh_token = tokens.json()["refresh_token"]
+    await within_bound(client, "POST /api/v1/auth/logout", json={"refresh_token": refresh_token})
+
+
+async def test_user_endpoints_stay_within_their_bounds(
+    user_client: httpx.AsyncClient, admin_client: httpx.AsyncClient
+) -> None:
+    me = (await within_bound(user_client, "GET /api/v1/users/me")).json()
+    await within_bound(admin_client, "GET /api/v1/users")
+    await within_bound(
+        admin_client,
+        "PATCH /api/v1/users/{user_id}",
+        path={"user_id": me["id"]},
+        json={"role": "admin"},
+    )
+
+
+async def test_job_endpoints_stay_within_their_bounds(user_client: httpx.AsyncClient) -> None:
+    job = (await within_bound(user_client, "POST /api/v1/jobs", json={"kind": KIND})).json()
+    await within_bound(user_client, "GET /api/v1/jobs/{job_id}", path={"job_id": job["id"]})
+
+
+async def test_the_user_list_costs_the_same_for_any_page_size(
+    admin_client: httpx.AsyncClient,
+) -> None:
+    for n in range(LARGE_PAGE - 1):  # the admin is the first user
+        await register(admin_client, f"user{n}@example.com")
+
+    await assert_same_statements_for_any_page_size(admin_client, USERS)
+
+
+async def test_the_guard_fails_a_list_that_loads_each_row_lazily(
+    admin_client: httpx.AsyncClient, engine: AsyncEngine
+) -> None:
+    """The guard can fail: a page followed by one query per row, the shape a lazily loaded
+    relationship gives, exceeds the list's bound, and the failure names every statement."""
+    for n in range(4):
+        await register(admin_client, f"user{n}@example.com")
+    endpoint = f"GET {USERS}"
+
+    # The per-row queries go through the test's own engine: the counter hears every engine,
+    # as it would hear a lazy load on the app's.
+    with counting_statements() as log:
+        page = (await admin_client.get(USERS)).json()["data"]
+        async with engine.connect() as connection:
+            for user in page:
+                sessions = select(RefreshTokenFamilyRow).where(
+                    RefreshTokenFamilyRow.user_id == UUID(user["id"])
+                )
+                await connection.execute(sessions)
+
+    with pytest.raises(AssertionError, match=f"more than the bound of {BOUNDS[endpoint]}") as error:
+        log.assert_at_most(BOUNDS[endpoint], endpoint)
+    assert str(error.value).count("FROM refresh_token_families WHERE") == len(page) == 5
