@@ -11,7 +11,9 @@ next turn; the tasks are idempotent for exactly that.
 
 import asyncio
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from uuid import UUID
 
 from celery import Celery
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -22,6 +24,21 @@ from ..database.outbox import mark_sent, pending_messages
 from ..database.tables import OutboxMessageRow
 
 logger = get_logger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """A pending message as plain values: the thread that publishes never touches ORM rows,
+    which a session closing meanwhile (at shutdown, say) would detach under it."""
+
+    id: UUID
+    topic: str
+    payload: Mapping[str, str]
+    headers: Mapping[str, str]
+
+    @classmethod
+    def of(cls, row: OutboxMessageRow) -> "Outgoing":
+        return cls(row.id, row.topic, row.payload, row.headers)
 
 
 class OutboxRelay:
@@ -59,7 +76,7 @@ class OutboxRelay:
     async def relay_once(self) -> int:
         """Publishes one batch of pending messages; returns how many it sent."""
         async with self._session_factory() as session, session.begin():
-            batch = await pending_messages(session, self._batch_size)
+            batch = [Outgoing.of(row) for row in await pending_messages(session, self._batch_size)]
             if not batch:
                 return 0
             published = await asyncio.to_thread(self._publish, batch)
@@ -68,10 +85,10 @@ class OutboxRelay:
             logger.warning("outbox messages stay pending", pending=len(batch) - len(published))
         return len(published)
 
-    def _publish(self, batch: Sequence[OutboxMessageRow]) -> list[OutboxMessageRow]:
+    def _publish(self, batch: Sequence[Outgoing]) -> list[Outgoing]:
         """Publishes in order until one fails (the broker is down); returns those published.
         In a thread: kombu's publishing blocks, and the event loop must keep serving."""
-        published: list[OutboxMessageRow] = []
+        published: list[Outgoing] = []
         queue = self._celery.amqp.queues[self._celery.conf.task_default_queue]
         try:
             with self._celery.producer_or_acquire() as producer:
