@@ -11,7 +11,7 @@ next turn; the tasks are idempotent for exactly that.
 
 import asyncio
 import contextlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -33,8 +33,8 @@ class Outgoing:
 
     id: UUID
     topic: str
-    payload: Mapping[str, str]
-    headers: Mapping[str, str]
+    payload: dict[str, str]
+    headers: dict[str, str]
 
     @classmethod
     def of(cls, row: OutboxMessageRow) -> "Outgoing":
