@@ -44,7 +44,6 @@ PRUNED_WHEN: dict[tuple[str, str], list[str]] = {
         "tests/unit/test_items_caching.py",
         "tests/e2e/test_items_api.py",
         "tests/e2e/test_item_cache_api.py",
-        "tests/e2e/test_cached_reads.py",
         "tests/e2e/test_item_statement_counts.py",
         "tests/integration/test_item_repository.py",
         "bench/items.py",
