@@ -19,5 +19,12 @@ def item_reads(item_id: str) -> list[Scenario]:
     return [
         Scenario("B", "cached item read, telemetry on", path, SERVICE),
         Scenario("G", "cached item read, telemetry off", path, SERVICE, TELEMETRY_OFF),
-        Scenario("C", "uncached item read", path, SERVICE, {"CACHE_ENABLED": "false"}),
+        # Telemetry off, as G: C and G then differ only by the cache. B alone prices telemetry.
+        Scenario(
+            "C",
+            "uncached item read, telemetry off",
+            path,
+            SERVICE,
+            {**TELEMETRY_OFF, "CACHE_ENABLED": "false"},
+        ),
     ]

@@ -9,6 +9,7 @@ from bench.service import ADMIN_EMAIL, JOBS_PATH, SERVICE, TOKEN_PATH
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
 JOB_KIND = "{% if cookiecutter.include_example_domain == 'y' %}items_report{% else %}sessions_report{% endif %}"
 TELEMETRY_OFF = {"OTEL_SDK_DISABLED": "true"}
+ME = "/api/v1/users/me"
 # The scenarios served a second time under granian: the ASGI server, measured rather than assumed.
 ON_GRANIAN = ("A", "G")
 
@@ -56,7 +57,8 @@ def service_calls(password: str) -> list[Scenario]:
         f"wrk.body = '{json.dumps({'kind': JOB_KIND})}'\n"
     )
     return [
-        Scenario("D", "GET /api/v1/users/me", "/api/v1/users/me", SERVICE),
+        # Telemetry off, as G, which its target compares it with: B alone prices telemetry.
+        Scenario("D", "GET /api/v1/users/me, telemetry off", ME, SERVICE, TELEMETRY_OFF),
         # Bound by the password hash (argon2, slow by design): with many connections every
         # request would wait out wrk's timeout in the queue.
         Scenario("E", f"POST {TOKEN_PATH}", TOKEN_PATH, SERVICE, lua=login, connections=4),
