@@ -2,13 +2,34 @@
 
 from uuid import UUID
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from ...domain.auth.entities import AccessState
 from ...domain.permissions import Role
 from .engine import read_only
 from .tables import RefreshTokenFamilyRow, UserRow
+
+# Built once, with the ids as bound parameters: building a statement and computing its cache key
+# took more CPU than running it on a warm connection (docs/database.md).
+ACCESS_STATE = (
+    select(
+        UserRow.role,
+        UserRow.is_active,
+        RefreshTokenFamilyRow.id.label("session_id"),
+        RefreshTokenFamilyRow.revoked_at,
+    )
+    .select_from(UserRow)
+    # The join also checks that the session belongs to this user.
+    .outerjoin(
+        RefreshTokenFamilyRow,
+        and_(
+            RefreshTokenFamilyRow.id == bindparam("session_id"),
+            RefreshTokenFamilyRow.user_id == UserRow.id,
+        ),
+    )
+    .where(UserRow.id == bindparam("user_id"))
+)
 
 
 class SqlAccessStates:
@@ -22,27 +43,10 @@ class SqlAccessStates:
         self._engine = read_only(engine)
 
     async def get(self, user_id: UUID, session_id: UUID) -> AccessState | None:
-        query = (
-            select(
-                UserRow.role,
-                UserRow.is_active,
-                RefreshTokenFamilyRow.id.label("session_id"),
-                RefreshTokenFamilyRow.revoked_at,
-            )
-            .select_from(UserRow)
-            # The join also checks that the session belongs to this user.
-            .outerjoin(
-                RefreshTokenFamilyRow,
-                and_(
-                    RefreshTokenFamilyRow.id == session_id,
-                    RefreshTokenFamilyRow.user_id == UserRow.id,
-                ),
-            )
-            .where(UserRow.id == user_id)
-        )
         # A bare connection rather than an ORM session: a single read needs no identity map.
         async with self._engine.connect() as connection:
-            row = (await connection.execute(query)).one_or_none()
+            ids = {"user_id": user_id, "session_id": session_id}
+            row = (await connection.execute(ACCESS_STATE, ids)).one_or_none()
         if row is None:
             return None
         return AccessState(

@@ -3,7 +3,7 @@
 from decimal import Decimal
 from uuid import UUID
 
-from sqlalchemy import delete, func, select, true, update
+from sqlalchemy import bindparam, delete, func, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ...domain.items.entities import Item
@@ -24,15 +24,18 @@ def _to_entity(row: ItemRow) -> Item:
     )
 
 
+# The read by id, built once (see access_states.py for why).
+ITEM_BY_ID = select(ItemRow).where(ItemRow.id == bindparam("item_id"))
+ITEM_FOR_UPDATE = ITEM_BY_ID.with_for_update()
+
+
 class SqlItemRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
     async def get(self, item_id: UUID, *, for_update: bool = False) -> Item | None:
-        query = select(ItemRow).where(ItemRow.id == item_id)
-        if for_update:
-            query = query.with_for_update()
-        row = (await self._session.execute(query)).scalar_one_or_none()
+        query = ITEM_FOR_UPDATE if for_update else ITEM_BY_ID
+        row = (await self._session.execute(query, {"item_id": item_id})).scalar_one_or_none()
         return None if row is None else _to_entity(row)
 
     async def list(self, page: PageRequest, *, owner_id: UUID | None = None) -> Page[Item]:

@@ -2,7 +2,7 @@
 
 from uuid import UUID
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -26,15 +26,18 @@ def _to_entity(row: UserRow) -> User:
     )
 
 
+# The read by id, built once (see access_states.py for why).
+USER_BY_ID = select(UserRow).where(UserRow.id == bindparam("user_id"))
+USER_FOR_UPDATE = USER_BY_ID.with_for_update()
+
+
 class SqlUserRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
     async def get(self, user_id: UUID, *, for_update: bool = False) -> User | None:
-        query = select(UserRow).where(UserRow.id == user_id)
-        if for_update:
-            query = query.with_for_update()
-        row = (await self._session.execute(query)).scalar_one_or_none()
+        query = USER_FOR_UPDATE if for_update else USER_BY_ID
+        row = (await self._session.execute(query, {"user_id": user_id})).scalar_one_or_none()
         return None if row is None else _to_entity(row)
 
     async def get_by_email(self, email: str) -> User | None:
