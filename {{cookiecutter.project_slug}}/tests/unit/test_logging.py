@@ -49,3 +49,28 @@ def test_standard_library_records_are_json_too(capsys: pytest.CaptureFixture[str
 
     line = last_log_line(capsys)
     assert (line["message"], line["logger"]) == ("port 8000 busy", "uvicorn.error")
+
+
+def test_uvicorns_own_handlers_give_way_to_json(capsys: pytest.CaptureFixture[str]) -> None:
+    access = logging.getLogger("uvicorn.access")
+    access.addHandler(logging.StreamHandler())  # what `uvicorn` run by hand installs
+    configure_logging("INFO")
+
+    access.info("GET / 200")
+
+    assert last_log_line(capsys)["message"] == "GET / 200"
+    assert access.handlers == []
+
+
+def test_an_access_log_uvicorn_switched_off_stays_off(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    access = logging.getLogger("uvicorn.access")
+    # What `serve` (access_log=False) leaves; undone after the test.
+    monkeypatch.setattr(access, "handlers", [])
+    monkeypatch.setattr(access, "propagate", False)
+    configure_logging("INFO")
+
+    access.info("GET / 200")
+
+    assert "GET / 200" not in capsys.readouterr().out
