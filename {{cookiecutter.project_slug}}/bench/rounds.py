@@ -3,6 +3,7 @@ machine spreads over all of them; the median round of each scenario counts."""
 
 import os
 import platform
+import signal
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -66,8 +67,21 @@ class Servers:
             yield self._kept, KEPT_PORT
             return
         env = {**self._env, **scenario.env}
-        with serve(scenario.app, env, scenario.server) as server:
+        with self._kept_paused(), serve(scenario.app, env, scenario.server) as server:
             yield self._timed(scenario, server), PORT
+
+    @contextmanager
+    def _kept_paused(self) -> Iterator[None]:
+        """The kept process shares the server core: paused, its background work (the outbox
+        relay publishing J's jobs, say) cannot run into another scenario's measurement."""
+        if self._kept is None:
+            yield
+            return
+        os.kill(self._kept.pid, signal.SIGSTOP)
+        try:
+            yield
+        finally:
+            os.kill(self._kept.pid, signal.SIGCONT)
 
     def _timed(self, scenario: Scenario, server: Server) -> Server:
         if scenario.app == SERVICE:
