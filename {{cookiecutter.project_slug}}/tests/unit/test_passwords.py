@@ -7,7 +7,10 @@ import pytest
 from {{ cookiecutter.package_name }}.domain.users.errors import WeakPasswordError
 from {{ cookiecutter.package_name }}.domain.users.passwords import check_password_policy
 from {{ cookiecutter.package_name }}.domain.users.ports import PasswordCheck
-from {{ cookiecutter.package_name }}.infrastructure.security.password_hasher import Argon2PasswordHasher
+from {{ cookiecutter.package_name }}.infrastructure.security.password_hasher import (
+    Argon2PasswordHasher,
+    unmatchable_hash,
+)
 
 PASSWORD = "correct horse battery staple"
 
@@ -75,6 +78,15 @@ async def test_an_unknown_account_costs_a_real_verification(
     assert await hasher.verify(PASSWORD, None) == PasswordCheck(is_valid=False)
     assert len(verified) == 1
     assert verified[0].startswith("$argon2id$v=19$m=64,t=1,p=1$")  # same cost as real hashes
+
+
+async def test_the_unknown_accounts_hash_is_current_and_matches_nothing() -> None:
+    hasher = cheap_hasher()
+    dummy = unmatchable_hash(time_cost=1, memory_kib=64, parallelism=1)
+
+    assert not hasher._context.needs_update(dummy)  # a well-formed hash at the current cost
+    assert await hasher.verify(PASSWORD, dummy) == PasswordCheck(is_valid=False)
+    assert await hasher.verify("", dummy) == PasswordCheck(is_valid=False)
 
 
 def test_a_password_check_never_shows_the_new_hash() -> None:
