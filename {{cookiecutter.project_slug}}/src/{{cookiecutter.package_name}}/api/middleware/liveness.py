@@ -4,8 +4,8 @@ Liveness means "this process is up and its event loop answers": an orchestrator 
 process when it fails. So the probe should depend on as little as possible, and it is the most
 frequent request a service gets. Answered here it skips routing, dependency solving and the
 response model: `make bench` measured F (this probe) at 0.77 of a bare FastAPI app through the
-router, and 0.9x here (docs/adr/0005-measured-tuning.md). The route in routers/health.py stays:
-it documents the probe in OpenAPI and answers other methods with a 405.
+router, and at 1.5 to 2.1 of it here (docs/benchmarks.md). The route in routers/health.py
+stays: it documents the probe in OpenAPI and answers other methods with a 405.
 """
 
 from starlette.types import ASGIApp, Receive, Scope, Send
