@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from . import __version__
 from .api.middleware.liveness import LivenessProbe
 from .api.middleware.request_context import RequestContextMiddleware
+from .api.middleware.telemetry import TelemetryMiddleware
 from .api.ports import ApiDependencies
 from .api.problems import install_problem_handlers
 from .api.routers import auth, health{% if cookiecutter.include_example_domain == "y" %}, items{% endif %}, jobs, users
@@ -36,7 +37,8 @@ from .infrastructure.redis.health import RedisHealthCheck
 from .infrastructure.security.access_tokens import JwtAccessTokens
 from .infrastructure.security.attempt_counters import InProcessAttemptCounter, RedisAttemptCounter
 from .infrastructure.security.password_hasher import Argon2PasswordHasher
-from .infrastructure.telemetry.tracing import instrument_app
+from .infrastructure.telemetry.metrics import observe_http_request
+from .infrastructure.telemetry.tracing import request_tracer
 from .shared.logging import configure_logging
 from .shared.runtime import freeze_startup_objects
 from .shared.settings import Environment, Settings, load_settings
@@ -117,11 +119,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["*"],
             expose_headers=["Location", "X-Request-ID", "Retry-After"],
         )
-    # The liveness probe inside the request context (its answer carries an X-Request-ID too),
-    # outside everything else.
+    # Inside out: the server span and HTTP metrics; the liveness probe, which answers before
+    # them (a probe every few seconds would drown the traffic they describe); outermost the
+    # request context, so that every answer carries an X-Request-ID.
+    app.add_middleware(
+        TelemetryMiddleware, tracer=request_tracer(), record_request=observe_http_request
+    )
     app.add_middleware(LivenessProbe)
     app.add_middleware(RequestContextMiddleware)
-    instrument_app(app)
     return app
 
 

@@ -22,10 +22,14 @@ def bearer(access_token: str) -> dict[str, str]:
 
 
 async def register(
-    client: httpx.AsyncClient, email: str, password: str = PASSWORD, **fields: Any
+    client: httpx.AsyncClient,
+    email: str,
+    password: str = PASSWORD,
+    headers: dict[str, str] | None = None,
+    **fields: Any,
 ) -> dict[str, Any]:
     response = await client.post(
-        f"{AUTH}/register", json={"email": email, "password": password, **fields}
+        f"{AUTH}/register", json={"email": email, "password": password, **fields}, headers=headers
     )
     assert response.status_code == 201, response.text
     user: dict[str, Any] = response.json()

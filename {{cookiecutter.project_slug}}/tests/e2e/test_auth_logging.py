@@ -1,6 +1,9 @@
-"""Passwords, password hashes and tokens never reach the logs, even with SQL logging on."""
+"""Passwords, password hashes, tokens and email addresses never reach the logs, even with SQL
+logging on; every line is one JSON object naming its request, its trace and, once the caller is
+known, the caller."""
 
 import hashlib
+import json
 
 import pytest
 from sqlalchemy import select
@@ -38,8 +41,44 @@ async def test_no_credential_is_ever_logged(
 
     assert "INSERT INTO users" in logs  # SQL was logged: the check below is not vacuous
     assert "refresh token reuse detected" in logs
-    secrets = [PASSWORD, "too short", "wrong password", str(password_hash)]
+    secrets = [PASSWORD, "too short", "wrong password", str(password_hash), EMAIL]
     for tokens in (first, second):
         secrets += [tokens["access_token"], tokens["refresh_token"]]
         secrets.append(hashlib.sha256(tokens["refresh_token"].encode()).hexdigest())
     assert [secret for secret in secrets if secret in logs] == []
+
+
+LINE_KEYS = {"timestamp", "level", "logger", "message", "trace_id", "span_id", "request_id"}
+
+
+async def test_each_line_names_its_request_trace_and_caller(
+    settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+    async with (
+        app_with(settings, log_level="DEBUG", database_echo=True) as app,
+        client_for(app) as client,
+    ):
+        user = await register(client, EMAIL, headers={"x-request-id": "register-call"})
+        tokens = await sign_in(client, EMAIL)
+        me = await client.get(
+            f"{USERS}/me",
+            headers={
+                **bearer(tokens["access_token"]),
+                "x-request-id": "me-call",
+                "traceparent": traceparent,
+            },
+        )
+    assert me.status_code == 200
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    by_request = {
+        request_id: [line for line in lines if line["request_id"] == request_id]
+        for request_id in ("register-call", "me-call")
+    }
+
+    assert all(line.keys() >= LINE_KEYS for line in lines)
+    assert by_request["register-call"], "registering logs SQL: the check below is not vacuous"
+    assert all("user_id" not in line for line in by_request["register-call"])
+    assert by_request["me-call"]
+    assert {line.get("user_id") for line in by_request["me-call"]} == {user["id"]}
+    assert {line["trace_id"] for line in by_request["me-call"]} == {traceparent[3:35]}

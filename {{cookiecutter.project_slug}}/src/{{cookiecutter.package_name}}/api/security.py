@@ -19,6 +19,7 @@ from ..domain.auth.entities import AccessClaims
 from ..domain.auth.errors import NotAuthenticatedError
 from ..domain.errors import PermissionDeniedError
 from ..domain.permissions import Permission
+from ..shared.request_context import user_id_var
 from .ports import RequestPorts, RequestReads, api_dependencies
 
 TOKEN_URL = "/api/v1/auth/token"  # noqa: S105 - a path, not a secret
@@ -68,6 +69,7 @@ class Authorize(OAuth2PasswordBearer, Generic[S]):
         reads = dependencies.request_reads()
         authenticator = Authenticator(dependencies.access_tokens, reads.access_states)
         claims = authenticator.verify(token)
+        user_id_var.set(str(claims.user_id))  # from here on, the request's logs name the caller
         if self.announce is not None:
             self.announce(request, claims, reads)
         # The access check reads through this request's caches: with Redis, its lookup carries

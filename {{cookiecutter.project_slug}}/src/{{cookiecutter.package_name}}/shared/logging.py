@@ -7,7 +7,7 @@ from typing import Any
 
 import structlog
 
-from .request_context import current_span_id, current_trace_id, request_id_var
+from .request_context import current_span_id, current_trace_id, request_id_var, user_id_var
 
 REDACTED = "[redacted]"
 # Keys whose values are credentials. Matching is by substring so `refresh_token`,
@@ -39,6 +39,9 @@ def add_request_context(
     event.setdefault("trace_id", current_trace_id())
     event.setdefault("span_id", current_span_id())
     event.setdefault("request_id", request_id_var.get())
+    user_id = user_id_var.get()
+    if user_id is not None:
+        event.setdefault("user_id", user_id)
     return event
 
 

@@ -6,7 +6,7 @@ import re
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ...shared.request_context import fallback_trace_id_var, request_id_var
+from ...shared.request_context import fallback_trace_id_var, request_id_var, user_id_var
 
 REQUEST_ID_HEADER = b"x-request-id"
 # An incoming id is logged, so it must be short and printable (no log injection).
@@ -28,6 +28,7 @@ class RequestContextMiddleware:
         # own, and the 500 handler (in Starlette's outermost middleware) still needs these values.
         request_id_var.set(request_id)
         fallback_trace_id_var.set(_fallback_trace_id(headers.get(b"traceparent")))
+        user_id_var.set(None)  # until a token is verified (api/security.py)
 
         async def send_with_request_id(message: Message) -> None:
             if message["type"] == "http.response.start":

@@ -22,6 +22,7 @@ from ...domain.clock import utc_now
 from ...shared.logging import get_logger
 from ..database.outbox import mark_sent, pending_messages
 from ..database.tables import OutboxMessageRow
+from ..telemetry.messaging import publish_span, trace_headers
 
 logger = get_logger(__name__)
 
@@ -98,14 +99,15 @@ class OutboxRelay:
                     queue.bind(producer.channel).declare()
                     self._queue_declared = True
                 for message in batch:
-                    self._celery.send_task(
-                        message.topic,
-                        kwargs=message.payload,
-                        task_id=str(message.id),  # the handlers' idempotency key
-                        headers=message.headers,  # the trace context of the request
-                        producer=producer,
-                        retry=False,
-                    )
+                    with publish_span(message):
+                        self._celery.send_task(
+                            message.topic,
+                            kwargs=message.payload,
+                            task_id=str(message.id),  # the handlers' idempotency key
+                            headers=trace_headers(),  # the worker's span continues this trace
+                            producer=producer,
+                            retry=False,
+                        )
                     published.append(message)
         except Exception as error:  # kombu raises many kinds; any means "the rest is not sent"
             logger.warning("publish failed", error=type(error).__name__)

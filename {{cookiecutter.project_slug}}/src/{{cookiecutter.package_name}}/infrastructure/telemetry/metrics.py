@@ -9,7 +9,6 @@ from functools import cache
 
 from prometheus_client import Counter, Histogram
 
-
 HTTP_REQUESTS = Counter(
     "http_requests",  # exported as http_requests_total
     "HTTP requests by method, route template and status code.",
