@@ -4,7 +4,11 @@ with its trace context; what the broker refused stays pending; nothing else is s
 import asyncio
 from uuid import uuid4
 
+import pytest
 from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace import SpanKind
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -17,6 +21,7 @@ from {{ cookiecutter.package_name }}.infrastructure.database.tables import Outbo
 from {{ cookiecutter.package_name }}.infrastructure.database.unit_of_work import SqlUnitOfWork
 from {{ cookiecutter.package_name }}.infrastructure.queue.celery_app import create_celery
 from {{ cookiecutter.package_name }}.infrastructure.queue.relay import OutboxRelay
+from {{ cookiecutter.package_name }}.infrastructure.telemetry import messaging
 from {{ cookiecutter.package_name }}.shared.settings import Settings
 
 from ..conftest import make_settings
@@ -107,10 +112,13 @@ async def test_two_relays_at_once_publish_each_message_once(
 
 
 async def test_a_message_carries_the_trace_of_the_request_that_wrote_it(
-    engine: AsyncEngine, settings: Settings
+    engine: AsyncEngine, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    tracer = TracerProvider().get_tracer("test")
-    with tracer.start_as_current_span("request") as span:
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    monkeypatch.setattr(messaging, "tracer", provider.get_tracer("relay"))
+    with provider.get_tracer("test").start_as_current_span("request") as span:
         [message] = await commit_messages(engine, 1)
         trace_id = f"{span.get_span_context().trace_id:032x}"
 
@@ -118,4 +126,11 @@ async def test_a_message_carries_the_trace_of_the_request_that_wrote_it(
 
     taken = await asyncio.to_thread(take_messages, settings)
     [published] = [m for m in taken if m.headers["id"] == str(message.id)]
-    assert published.headers["traceparent"].split("-")[1] == trace_id
+    _version, sent_trace_id, parent_id, _flags = published.headers["traceparent"].split("-")
+    [publish] = [s for s in exporter.get_finished_spans() if s.kind is SpanKind.PRODUCER]
+    assert sent_trace_id == trace_id
+    assert publish.name == f"publish {RUN_JOB}"
+    assert publish.parent is not None
+    assert publish.parent.span_id == span.get_span_context().span_id
+    # The worker's span will be a child of the publish, in the request's trace.
+    assert parent_id == f"{publish.context.span_id:016x}"
