@@ -7,9 +7,13 @@ from collections.abc import AsyncIterator
 from uuid import UUID, uuid4
 
 import pytest
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from {{ cookiecutter.package_name }}.domain.auth.entities import AccessState
 from {{ cookiecutter.package_name }}.domain.permissions import Role
+from {{ cookiecutter.package_name }}.infrastructure.cache import spans
 from {{ cookiecutter.package_name }}.infrastructure.cache.cached_access_states import CachedAccessStates
 from {{ cookiecutter.package_name }}.infrastructure.cache.codecs import AccessStateCodec
 from {{ cookiecutter.package_name }}.infrastructure.cache.read_batch import ReadBatch
@@ -135,6 +139,37 @@ async def test_an_access_check_and_a_prefetched_read_share_one_round_trip(
 
     assert round_trips.count - before == 1
     assert (database.queries, things.loads) == (1, 1)
+
+
+async def test_a_request_s_one_round_trip_is_one_span(
+    process: CacheProcess,
+    access_states: CachedAccessStates,
+    database: StatesInDatabase,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    monkeypatch.setattr(spans, "tracer", provider.get_tracer("cache"))
+    user, session = uuid4(), uuid4()
+    database.states[user, session] = ACTIVE
+    things = VersionedDatabase()
+    things.versions["a"] = 1
+    await access_states.get(user, session)  # filled, so that the traced request only reads
+    await things.read("a", process.cache)
+    batch = new_batch(process)
+
+    with provider.get_tracer("test").start_as_current_span("request"):
+        process.cache.reading_through(batch).prefetch("a")
+        assert await access_states.reading_through(batch).get(user, session) == ACTIVE
+        assert await things.read("a", process.cache.reading_through(batch)) == (1, 0)
+
+    [read, request] = exporter.get_finished_spans()
+    assert (read.name, request.name) == ("cache read", "request")
+    assert read.parent is not None
+    assert read.parent.span_id == request.context.span_id
+    assert read.attributes is not None
+    assert read.attributes["db.operation.name"] == "MGET"
 
 
 async def test_forgetting_a_session_forgets_only_that_session(

@@ -8,7 +8,7 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import Tracer
 
-from {{ cookiecutter.package_name }}.infrastructure.cache import cache_aside
+from {{ cookiecutter.package_name }}.infrastructure.cache import spans
 from {{ cookiecutter.package_name }}.infrastructure.cache.cache_aside import CacheAside
 from {{ cookiecutter.package_name }}.infrastructure.cache.in_process_store import InProcessStore
 
@@ -23,7 +23,7 @@ def tracer(exporter: InMemorySpanExporter, monkeypatch: pytest.MonkeyPatch) -> I
     provider = TracerProvider()
     provider.add_span_processor(SimpleSpanProcessor(exporter))
     tracer = provider.get_tracer("test")
-    monkeypatch.setattr(cache_aside, "tracer", tracer)
+    monkeypatch.setattr(spans, "tracer", tracer)
     yield tracer
     provider.shutdown()
 

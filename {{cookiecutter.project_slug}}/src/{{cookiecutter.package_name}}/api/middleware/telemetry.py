@@ -11,6 +11,7 @@ from collections.abc import Callable
 from time import perf_counter
 
 from opentelemetry import propagate, trace
+from opentelemetry.context import attach, detach
 from opentelemetry.trace import SpanKind, Status, StatusCode
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -52,13 +53,17 @@ class TelemetryMiddleware:
                 status_code = message["status"]
             await send(message)
 
+        # The span is current while the app runs: its children (SQL, cache, the outbox row's
+        # trace context) and the request's log lines belong to it.
+        token = None if span is trace.INVALID_SPAN else attach(trace.set_span_in_context(span))
         try:
-            with trace.use_span(span, end_on_exit=False, record_exception=False):
-                await self.app(scope, receive, send_recording_status)
+            await self.app(scope, receive, send_recording_status)
         except Exception as error:
             span.record_exception(error)
             raise
         finally:
+            if token is not None:
+                detach(token)
             route = _route_template(scope)
             trace_id = _finish_span(span, method, route, status_code)
             self.record_request(
@@ -102,13 +107,14 @@ def _finish_span(span: trace.Span, method: str, route: str | None, status_code: 
     """Ends the span; returns its trace id if it was recorded (the latency's exemplar)."""
     if not span.is_recording():
         return None
+    attributes: dict[str, str | int] = {"http.response.status_code": status_code}
     if route is not None:
         span.update_name(f"{method} {route}")
-        span.set_attribute("http.route", route)
-    span.set_attribute("http.response.status_code", status_code)
+        attributes["http.route"] = route
     if status_code >= 500:
         # Server spans mark only 5xx as errors: a 4xx is the client's mistake (semconv).
-        span.set_attribute("error.type", str(status_code))
+        attributes["error.type"] = str(status_code)
         span.set_status(Status(StatusCode.ERROR))
+    span.set_attributes(attributes)
     span.end()
     return trace.format_trace_id(span.get_span_context().trace_id)

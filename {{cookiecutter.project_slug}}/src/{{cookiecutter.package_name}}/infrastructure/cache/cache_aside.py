@@ -8,7 +8,7 @@ metrics and the spans. A store only keeps entries: in Redis or in this process.
 import copy
 import random
 from collections.abc import Callable, Hashable, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager
 from typing import Generic, TypeVar
 
 from opentelemetry import trace
@@ -17,6 +17,7 @@ from ...domain.cache import Loader
 from ..telemetry.metrics import CacheResult, count_cache_operation
 from .read_batch import ReadBatch
 from .single_flight import Flight, SingleFlight
+from .spans import cache_span
 from .store import CacheStore, Hit
 
 K = TypeVar("K", bound=Hashable)
@@ -25,9 +26,6 @@ V = TypeVar("V")
 # Entries of one fill expire spread over the last tenth of the TTL rather than all at once,
 # so that a burst of misses does not come back as a burst of misses one TTL later.
 TTL_JITTER_RATIO = 0.1
-
-tracer = trace.get_tracer(__name__)
-_NOT_TRACED = nullcontext(trace.INVALID_SPAN)
 
 
 class CacheAside(Generic[K, V]):
@@ -59,7 +57,9 @@ class CacheAside(Generic[K, V]):
             self._store.prefetch(str(key), self._depends_on(key), self._batch)
 
     async def get_or_load(self, key: K, load: Loader[V]) -> V | None:
-        with self._span("get") as span:
+        # Through a request's batch, the batch's one read is the span (read_batch.py): a span
+        # per lookup as well would double the spans of a cached read, for no round trip.
+        with self._span("get", batched=self._batch is not None) as span:
             found = await self._store.lookup(str(key), self._depends_on(key), self._batch)
             result = _result_of(found)
             span.set_attribute("cache.result", result.value)
@@ -105,16 +105,9 @@ class CacheAside(Generic[K, V]):
             span.set_attribute("cache.result", _write_result(reached).value)
         count_cache_operation("fill", _write_result(reached))
 
-    def _span(self, operation: str) -> AbstractContextManager[trace.Span]:
-        # Outside a recorded trace (tracing off, or this request not sampled) a child span
-        # would be dropped anyway: skip making it, on the hottest path of the service.
-        if not trace.get_current_span().is_recording():
-            return _NOT_TRACED
-        return tracer.start_as_current_span(
-            f"cache {operation} {self._name}",
-            kind=trace.SpanKind.CLIENT,
-            attributes={"cache.name": self._name, "cache.backend": self._store.backend},
-        )
+    def _span(self, operation: str, batched: bool = False) -> AbstractContextManager[trace.Span]:
+        attributes = {"cache.name": self._name, "cache.backend": self._store.backend}
+        return cache_span(f"cache {operation} {self._name}", attributes, skip=batched)
 
 
 def _result_of(found: object) -> CacheResult:

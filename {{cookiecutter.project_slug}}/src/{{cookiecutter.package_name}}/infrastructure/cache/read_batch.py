@@ -9,8 +9,13 @@ The MGET itself leaves together with other requests' (`read_coalescer.py`).
 
 from collections.abc import Iterable, Sequence
 
+from opentelemetry.util.types import AttributeValue
+
 from ..redis.guard import RedisUnavailable
 from .read_coalescer import RawValue, ReadCoalescer
+from .spans import cache_span
+
+REDIS_MGET: dict[str, AttributeValue] = {"db.system.name": "redis", "db.operation.name": "MGET"}
 
 
 class ReadBatch:
@@ -38,9 +43,12 @@ class ReadBatch:
     async def _fetch(self, keys: list[str]) -> None:
         unique = list(dict.fromkeys(keys))
         self._wanted.clear()
-        try:
-            values = await self._coalescer.mget(unique)
-        except RedisUnavailable:
-            self._unavailable = True
-            raise
+        # One span for the request's one round trip, whichever caches it read for.
+        with cache_span("cache read", {**REDIS_MGET, "cache.keys": len(unique)}) as span:
+            try:
+                values = await self._coalescer.mget(unique)
+            except RedisUnavailable:
+                self._unavailable = True
+                span.set_attribute("error.type", "RedisUnavailable")
+                raise
         self._fetched.update(zip(unique, values, strict=True))
