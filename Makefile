@@ -10,7 +10,7 @@ PYTEST_WORKERS ?= 2
 BAKED := build/bench/example-service
 
 .DEFAULT_GOAL := help
-.PHONY: help test test-fast lint demo bench bench-variants bench-jobs clean
+.PHONY: help test test-fast lint demo bench bench-variants bench-jobs bench-telemetry clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-10s %s\n", $$1, $$2}'
@@ -50,6 +50,11 @@ bench-variants: $(STAMP) ## G beside patched copies of the service (bench/varian
 	scripts/ensure-services.sh
 	$(BIN)/python bench/bake.py $(BAKED)
 	PYTHONPATH=$(CURDIR)/$(BAKED) $(BAKED)/.venv/bin/python bench/variants.py bench/variants/*.patch
+
+bench-telemetry: $(STAMP) ## CPU µs per request of the telemetry middleware beside FastAPIInstrumentor
+	$(BIN)/python bench/bake.py $(BAKED)
+	$(BAKED)/.venv/bin/python -m pip install --quiet opentelemetry-instrumentation-fastapi
+	$(MAKE) -C $(BAKED) bench-telemetry
 
 clean: ## remove build/, the virtualenv and caches
 	rm -rf build $(VENV) .pytest_cache .ruff_cache .mypy_cache
