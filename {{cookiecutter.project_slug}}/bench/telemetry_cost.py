@@ -38,8 +38,8 @@ SCOPE: dict[str, Any] = {
     "http_version": "1.1",
     "method": "GET",
     "scheme": "http",
-    "path": "/api/v1/items/1",
-    "raw_path": b"/api/v1/items/1",
+    "path": "/api/v1/things/1",
+    "raw_path": b"/api/v1/things/1",
     "query_string": b"",
     "root_path": "",
     "headers": [(b"host", b"bench")],
@@ -62,9 +62,9 @@ def provider(sampler: Sampler) -> TracerProvider:
 def route_app() -> FastAPI:
     app = FastAPI()
 
-    @app.get("/api/v1/items/{item_id}")
-    async def item(item_id: int) -> dict[str, int]:
-        return {"id": item_id}
+    @app.get("/api/v1/things/{thing_id}")
+    async def thing(thing_id: int) -> dict[str, int]:
+        return {"id": thing_id}
 
     return app
 

@@ -26,8 +26,8 @@ HTTP_REQUEST_DURATION = Histogram(
 def observe_http_request(
     method: str, route: str, status_code: int, seconds: float, trace_id: str | None
 ) -> None:
-    """One finished request. `route` is the template (`/api/v1/items/{item_id}`), never the
-    raw path: a label per item id would grow without bound. `trace_id` becomes the latency
+    """One finished request. `route` is the template (`/api/v1/users/{user_id}`), never the
+    raw path: a label per id would grow without bound. `trace_id` becomes the latency
     observation's exemplar where the exposition supports exemplars."""
     _http_requests(method, route, status_code).inc()
     duration = _http_request_duration(method, route)
