@@ -37,8 +37,6 @@ _TOKEN = re.compile(
 )
 _GROUPING = frozenset({"by", "without", "on", "ignoring", "group_left", "group_right"})
 _KEYWORDS = frozenset({"and", "or", "unless", "bool", "offset", "atan2", "inf", "nan"})
-# Labels Prometheus attaches to every scraped sample; `up` is its own metric of each scrape.
-_TARGET_LABELS = ("job", "instance")
 _Token: TypeAlias = tuple[str, str]
 Matcher: TypeAlias = tuple[str, str, str]  # (label, operator, value)
 
@@ -154,7 +152,8 @@ def deploy_queries(deploy: Path) -> list[Query]:
 
 
 def _as_scraped(exposition: Catalog, jobs: frozenset[str]) -> dict[str, _Labels]:
-    """What Prometheus stores: the exposition's samples with the target labels, and `up`."""
+    """What Prometheus stores: the exposition's samples with the labels of the target they were
+    scraped from, and `up`, Prometheus's own series of each scrape's outcome."""
     target_labels: _Labels = {"job": jobs, "instance": None}
     catalog = {name: {**labels, **target_labels} for name, labels in exposition.items()}
     catalog["up"] = target_labels
