@@ -20,8 +20,9 @@ from pairwise import PACKAGE_NAME, PAIRWISE_CASES, PROJECT_SLUG, Case
 
 BakedCase = Callable[[Case], Path]
 BIN = Path(sys.executable).parent  # the tools of the template's own virtualenv
-# Jinja left unrendered; GitHub Actions' own `${{ }}` expressions are not Jinja.
-TEMPLATE_SYNTAX = re.compile(r"(?<!\$)\{\{|\{%|cookiecutter\.")
+# Jinja left unrendered. Not Jinja: GitHub Actions' `${{ }}` expressions, the Go templates of
+# Prometheus's alert annotations (`{{ $labels.check }}`) and Grafana's legends (`{{route}}`).
+TEMPLATE_SYNTAX = re.compile(r"(?<!\$)\{\{(?!\s*\$|\w+\}\})|\{%|cookiecutter\.")
 REPLAY_FILES = {".cruft.json"}
 # The example resource by name: its classes (`Item`, `ItemCreate`, `SqlItemRepository`), names
 # (`item_id`, `get_item_by_id`), paths (`/api/v1/items`) and strings (the `"items"` table and

@@ -36,7 +36,8 @@ def load_compose(project: Path) -> dict[str, Any]:
 
 
 def expected_compose_services(case: Case) -> set[str]:
-    services = {"migrate", *APP_SERVICES, "redis", "otel-collector", "jaeger", "prometheus"}
+    observability = {"otel-collector", "jaeger", "prometheus", "grafana"}
+    services = {"migrate", *APP_SERVICES, "redis", *observability}
     if case.database == "postgresql":
         services.add("postgres")
     if case.broker == "rabbitmq":
@@ -115,8 +116,9 @@ def test_compose_points_the_service_at_its_servers(case: Case, baked_case: Baked
         depends_on = services[name]["depends_on"]
         assert depends_on["migrate"]["condition"] == "service_completed_successfully"
         assert depends_on[broker.hostname]["condition"] == "service_healthy"
-    for mount in [*services["otel-collector"]["volumes"], *services["prometheus"]["volumes"]]:
-        assert (project / "deploy" / mount.split(":")[0]).is_file(), mount
+    for name in ("otel-collector", "prometheus", "grafana"):
+        for mount in services[name]["volumes"]:
+            assert (project / "deploy" / mount.split(":")[0]).exists(), mount
 
 
 def load_manifests(project: Path) -> list[dict[str, Any]]:
