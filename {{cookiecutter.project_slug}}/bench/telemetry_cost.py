@@ -5,9 +5,9 @@ network), N times per variant, interleaved over rounds; the median CPU microseco
 of each variant is printed beside the bare app's. Variants: the service's telemetry middleware
 with tracing off (metrics only), with every request sampled and exported (to an exporter that
 drops the batch: the encoding and the network are the exporter's, the same for every variant),
-with 10% parent-based sampling, and the stock `FastAPIInstrumentor` (which not a
-dependency of the service: `pip install opentelemetry-instrumentation-fastapi` to include it)
-with every request sampled:
+and with 10% parent-based sampling; FastAPI's own tracing (which main.py turns off); and the
+stock `FastAPIInstrumentor`, when installed (it is not a dependency of the service: `pip
+install opentelemetry-instrumentation-fastapi`), both with every request sampled:
 
     make bench-telemetry
 """
@@ -59,8 +59,12 @@ def provider(sampler: Sampler) -> TracerProvider:
     return traced
 
 
-def route_app() -> FastAPI:
-    app = FastAPI()
+def route_app(native_tracing: TracerProvider | None = None) -> FastAPI:
+    # FastAPI's own tracing stays off unless a variant measures it (main.py turns it off).
+    telemetry: dict[str, Any] = {"tracing": False, "metrics": False, "logs": False}
+    if native_tracing is not None:
+        telemetry = {"tracer_provider": native_tracing, "metrics": False, "logs": False}
+    app = FastAPI(telemetry=telemetry)  # type: ignore[arg-type]
 
     @app.get("/api/v1/things/{thing_id}")
     async def thing(thing_id: int) -> dict[str, int]:
@@ -92,6 +96,7 @@ def variants() -> dict[str, Callable[[], ASGIApp]]:
         "middleware, tracing off (metrics only)": lambda: with_middleware(None),
         "middleware, every request sampled": lambda: with_middleware(ALWAYS_ON),
         "middleware, 10% sampled": lambda: with_middleware(ParentBased(TraceIdRatioBased(0.1))),
+        "FastAPI's own tracing, every request sampled": lambda: route_app(provider(ALWAYS_ON)),
     }
     if importlib.util.find_spec("opentelemetry.instrumentation.fastapi") is not None:
         chosen["FastAPIInstrumentor, every request sampled"] = with_instrumentor
