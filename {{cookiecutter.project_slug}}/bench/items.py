@@ -1,9 +1,10 @@
-"""The example resource's reads: B, G and C ask for one item, cached or not, traced or not."""
+"""The example resource's reads: B, B10, G and C ask for one item, cached or not, traced (every
+request or a tenth) or not."""
 
 import json
 from typing import Any
 
-from bench.scenarios import TELEMETRY_OFF, Scenario
+from bench.scenarios import TELEMETRY_OFF, TEN_PERCENT_SAMPLED, Scenario
 from bench.service import SERVICE, call
 
 
@@ -17,7 +18,9 @@ def create_item(token: str) -> dict[str, Any]:
 def item_reads(item_id: str) -> list[Scenario]:
     path = f"/api/v1/items/{item_id}"
     return [
+        # Spans exported to the run's OTLP sink (bench/otlp_sink.py), in the kept process.
         Scenario("B", "cached item read, telemetry on", path, SERVICE),
+        Scenario("B10", "cached item read, 10% sampled", path, SERVICE, TEN_PERCENT_SAMPLED),
         Scenario("G", "cached item read, telemetry off", path, SERVICE, TELEMETRY_OFF),
         # Telemetry off, as G: C and G then differ only by the cache. B alone prices telemetry.
         Scenario(

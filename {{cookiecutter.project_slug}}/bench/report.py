@@ -1,23 +1,26 @@
 """The Markdown that `make bench` writes to bench/results.md: the table, SPEC 10's targets, the
-memory and start-up of the service, and the two ASGI servers side by side."""
+memory and start-up of the service, the spans it exported, and the two ASGI servers side by
+side. How rounds become these numbers: bench/ratios.py."""
 
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TypeAlias
 
-from bench.wrk import Measurement
+from bench.ratios import Rounds, median_ratio, median_round, p99
 
-Row: TypeAlias = tuple[str, str, Measurement]  # label, title, the median round
+Row: TypeAlias = tuple[str, str, Rounds]  # label, title, the scenario's measurement each round
 # (numerator, denominator, least ratio of their req/s).
 THROUGHPUT_TARGETS = [
     ("G", "H", 0.85),
     ("B", "G", 0.80),
+    ("B10", "G", 0.90),
     ("C", "A", 0.12),
     ("D", "G", 0.80),
     ("F", "A", 0.85),
 ]
 P99_TARGET = ("B", "H", 1.5)  # p99(B) <= 1.5 p99(H)
+EXPORTING = "B"  # its spans must reach the sink, or B measured tracing without its export
 RSS_AFTER_B_MB = 150.0
 # Growth of the long-lived process from the first round to the last beyond this share of its
 # size is more than the noise of the allocator and of sampling at a different moment.
@@ -27,12 +30,19 @@ GRANIAN = "granian"
 
 
 @dataclass(frozen=True)
+class SpansExported:
+    spans: int  # received by the OTLP sink while the scenario ran, warm-up included
+    requests: int  # served meanwhile
+
+
+@dataclass(frozen=True)
 class Results:
     heading: str
     rows: Sequence[Row]
     rss_mb: dict[str, list[float]] = field(default_factory=dict)  # label: after each round
     kept: Sequence[str] = ()  # the labels served by the one long-lived process, in order
     startup_seconds: dict[str, list[float]] = field(default_factory=dict)  # server: each start
+    exported: dict[str, list[SpansExported]] = field(default_factory=dict)  # label: each round
 
 
 def render(results: Results) -> str:
@@ -40,18 +50,20 @@ def render(results: Results) -> str:
     lines += throughput_table(results.rows)
     lines += ["", "| target | measured | met |", "| --- | ---: | --- |", *target_rows(results)]
     lines += memory_section(results)
+    lines += export_section(results.exported)
     lines += startup_section(results.startup_seconds)
     lines += server_section(results.rows)
     return "\n".join(lines) + "\n"
 
 
 def throughput_table(rows: Sequence[Row]) -> list[str]:
-    found = {label: measurement for label, _, measurement in rows}
+    found = {label: rounds for label, _, rounds in rows}
     lines = [
         "| | scenario | req/s | p50 ms | p99 ms | errors | /A | /H |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for label, title, measured in rows:
+    for label, title, rounds in rows:
+        measured = median_round(rounds)
         lines.append(
             f"| {label} | {title} | {measured.requests_per_second:.0f} "
             f"| {measured.p50_ms:.1f} | {measured.p99_ms:.1f} | {measured.errors} "
@@ -61,16 +73,19 @@ def throughput_table(rows: Sequence[Row]) -> list[str]:
 
 
 def target_rows(results: Results) -> list[str]:
-    found = {label: measurement for label, _, measurement in results.rows}
+    found = {label: rounds for label, _, rounds in results.rows}
     lines = []
     for numerator, denominator, least in THROUGHPUT_TARGETS:
         if numerator in found and denominator in found:
-            ratio = _throughput_ratio(found, numerator, denominator)
+            ratio = median_ratio(found[numerator], found[denominator])
             lines.append(_at_least(f"{numerator} >= {least:.2f} {denominator}", ratio, least))
     slow, fast, most = P99_TARGET
     if slow in found and fast in found:
-        ratio = found[slow].p99_ms / found[fast].p99_ms
+        ratio = median_ratio(found[slow], found[fast], of=p99)
         lines.append(_at_most(f"p99({slow}) <= {most:.1f} p99({fast})", ratio, most))
+    if EXPORTING in results.exported:
+        spans = sum(exported.spans for exported in results.exported[EXPORTING])
+        lines.append(_row(f"spans received from {EXPORTING} > 0", str(spans), met=spans > 0))
     if results.rss_mb.get("B"):
         largest = max(results.rss_mb["B"])
         lines.append(_at_most(f"RSS after B <= {RSS_AFTER_B_MB:.0f} MB", largest, RSS_AFTER_B_MB))
@@ -111,6 +126,28 @@ def memory_section(results: Results) -> list[str]:
     return lines
 
 
+def export_section(exported: dict[str, list[SpansExported]]) -> list[str]:
+    if not exported:
+        return []
+    lines = [
+        "",
+        "## Telemetry export",
+        "",
+        "Spans received by the run's OTLP sink (bench/otlp_sink.py) while each traced scenario "
+        "ran, over all rounds. The kept process exports in batches, so a few of one scenario's "
+        "spans may be counted in the next one's.",
+        "",
+        "| | spans received | requests served | spans per request |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for label, rounds in exported.items():
+        spans = sum(exported.spans for exported in rounds)
+        requests = sum(exported.requests for exported in rounds)
+        per_request = f"{spans / requests:.2f}" if requests else "-"
+        lines.append(f"| {label} | {spans} | {requests} | {per_request} |")
+    return lines
+
+
 def startup_section(startup_seconds: dict[str, list[float]]) -> list[str]:
     lines = []
     for server, starts in startup_seconds.items():
@@ -126,7 +163,7 @@ def startup_section(startup_seconds: dict[str, list[float]]) -> list[str]:
 
 
 def server_section(rows: Sequence[Row]) -> list[str]:
-    found = {label: measurement for label, _, measurement in rows}
+    found = {label: rounds for label, _, rounds in rows}
     pairs = [
         (label, found[label], found[f"{label} ({GRANIAN})"])
         for label, _, _ in rows
@@ -141,8 +178,9 @@ def server_section(rows: Sequence[Row]) -> list[str]:
         "| | uvicorn req/s | granian req/s | granian / uvicorn | p99 ms uvicorn | p99 ms granian |",
         "| --- | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for label, uvicorn, granian in pairs:
-        ratio = granian.requests_per_second / uvicorn.requests_per_second
+    for label, uvicorn_rounds, granian_rounds in pairs:
+        ratio = median_ratio(granian_rounds, uvicorn_rounds)
+        uvicorn, granian = median_round(uvicorn_rounds), median_round(granian_rounds)
         lines.append(
             f"| {label} | {uvicorn.requests_per_second:.0f} | {granian.requests_per_second:.0f} "
             f"| {ratio:.2f} | {uvicorn.p99_ms:.1f} | {granian.p99_ms:.1f} |"
@@ -162,9 +200,5 @@ def _row(name: str, measured: str, *, met: bool) -> str:
     return f"| {name} | {measured} | {'yes' if met else 'NO'} |"
 
 
-def _throughput_ratio(found: dict[str, Measurement], numerator: str, denominator: str) -> float:
-    return found[numerator].requests_per_second / found[denominator].requests_per_second
-
-
-def _ratio(found: dict[str, Measurement], label: str, denominator: str) -> str:
-    return f"{_throughput_ratio(found, label, denominator):.2f}" if denominator in found else "-"
+def _ratio(found: dict[str, Rounds], label: str, denominator: str) -> str:
+    return f"{median_ratio(found[label], found[denominator]):.2f}" if denominator in found else "-"

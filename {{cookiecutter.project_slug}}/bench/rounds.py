@@ -1,5 +1,6 @@
 """A run's rounds: every scenario in turn, round after round, so that the drift of a shared
-machine spreads over all of them; the median round of each scenario counts."""
+machine spreads over all of them; every other round runs them backwards, so that each of two
+neighbours goes first as often as the other. bench/ratios.py turns the rounds into numbers."""
 
 import os
 import platform
@@ -8,7 +9,8 @@ import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 
-from bench.report import Results
+from bench.otlp_sink import OtlpSink
+from bench.report import Results, SpansExported
 from bench.scenarios import CONNECTIONS, Scenario
 from bench.servers import SERVER_CORE, Server, serve
 from bench.service import PORT, SERVICE
@@ -20,20 +22,33 @@ WARM_UP_SECONDS = 2
 KEPT_PORT = PORT + 1  # the long-lived process's, beside the fresh ones'
 
 
-def measure(plan: list[Scenario], env: dict[str, str], token: str) -> Results:
+def measure(
+    plan: list[Scenario], env: dict[str, str], token: str, sink: OtlpSink | None = None
+) -> Results:
+    """Every scenario of `plan` (BENCH_ONLY's letters, if set) in each round; `sink`, when the
+    service exports its spans to it, counts what each traced scenario sent."""
     only = {letter.strip() for letter in os.environ.get("BENCH_ONLY", "").split(",") if letter}
     plan = [scenario for scenario in plan if not only or scenario.letter in only]
     found: dict[str, list[Measurement]] = {scenario.label: [] for scenario in plan}
     rss_mb: dict[str, list[float]] = {s.label: [] for s in plan if s.app == SERVICE}
+    exported: dict[str, list[SpansExported]] = {
+        s.label: [] for s in plan if sink is not None and s.is_traced
+    }
     with ExitStack() as whole_run:
         servers = Servers(env, whole_run)
         for number in range(1, ROUNDS + 1):
-            for scenario in plan:
+            for scenario in plan if number % 2 else plan[::-1]:
+                spans_before = sink.spans_received() if sink is not None else 0
                 with servers.serving(scenario) as (server, port):
-                    load(scenario, token, WARM_UP_SECONDS, port)
+                    warm_up = load(scenario, token, WARM_UP_SECONDS, port)
                     result = load(scenario, token, DURATION, port)
                     if scenario.label in rss_mb:
                         rss_mb[scenario.label].append(server.rss_mb())
+                # Read once a fresh server has stopped: its last batch is sent on the way out.
+                if sink is not None and scenario.label in exported:
+                    spans = sink.spans_received() - spans_before
+                    requests = warm_up.requests + result.requests
+                    exported[scenario.label].append(SpansExported(spans, requests))
                 found[scenario.label].append(result)
                 print(
                     f"round {number}/{ROUNDS} {scenario.label} {scenario.title}: "
@@ -42,10 +57,11 @@ def measure(plan: list[Scenario], env: dict[str, str], token: str) -> Results:
                 )
     return Results(
         heading(plan),
-        [(s.label, s.title, median_round(found[s.label])) for s in plan],
+        [(s.label, s.title, found[s.label]) for s in plan],
         rss_mb,
         [scenario.label for scenario in plan if scenario.is_default_service],
         servers.startup_seconds,
+        exported,
     )
 
 
@@ -89,11 +105,6 @@ class Servers:
         return server
 
 
-def median_round(found: list[Measurement]) -> Measurement:
-    by_throughput = sorted(found, key=lambda measured: measured.requests_per_second)
-    return by_throughput[len(by_throughput) // 2]
-
-
 def heading(plan: list[Scenario]) -> str:
     fewer = ", ".join(f"{s.label}: -c{s.connections}" for s in plan if s.connections != CONNECTIONS)
     kept = ", ".join(s.label for s in plan if s.is_default_service)
@@ -110,5 +121,7 @@ def heading(plan: list[Scenario]) -> str:
         f"({os.cpu_count()} cores, Python {platform.python_version()}): one server process on "
         f"core {SERVER_CORE} (the service's own `serve`: uvicorn, one worker{granian}), "
         f"`wrk -t1 -c{CONNECTIONS} -d{DURATION}s` on core {LOAD_CORE}"
-        f"{f' ({fewer})' if fewer else ''}, median of {ROUNDS} interleaved rounds; {servers}."
+        f"{f' ({fewer})' if fewer else ''}, {ROUNDS} interleaved rounds (every other one "
+        "backwards): req/s and latencies from each scenario's median round, every ratio the "
+        f"median of the ratios measured round by round; {servers}."
     )

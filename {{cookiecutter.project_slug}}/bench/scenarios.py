@@ -9,9 +9,17 @@ from bench.service import ADMIN_EMAIL, JOBS_PATH, SERVICE, TOKEN_PATH
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
 JOB_KIND = "{% if cookiecutter.include_example_domain == 'y' %}items_report{% else %}sessions_report{% endif %}"
 TELEMETRY_OFF = {"OTEL_SDK_DISABLED": "true"}
+# B10: the parent-based sampler keeps a caller's decision and samples a tenth of new traces.
+TEN_PERCENT_SAMPLED = {
+    "OTEL_TRACES_SAMPLER": "parentbased_traceidratio",
+    "OTEL_TRACES_SAMPLER_ARG": "0.1",
+}
 ME = "/api/v1/users/me"
 # The scenarios served a second time under granian: the ASGI server, measured rather than assumed.
 ON_GRANIAN = ("A", "G")
+# The order within a round: the two sides of each target next to each other where a line
+# allows it (G between H and B, the two targets it is compared in that miss most easily).
+MEASURING_ORDER = ("F", "A", "C", "H", "G", "B", "B10", "D", "E", "J")
 
 
 @dataclass(frozen=True)
@@ -36,6 +44,20 @@ class Scenario:
         """The service as deployed: these scenarios share one process through every round, so
         that its memory, sampled after each of them, shows whether it grows."""
         return self.app == SERVICE and not self.env and self.server == "uvicorn"
+
+    @property
+    def is_traced(self) -> bool:
+        return self.app == SERVICE and self.env.get("OTEL_SDK_DISABLED") != "true"
+
+
+def exporting_to(endpoint: str) -> dict[str, str]:
+    """Telemetry as deployed: every request's spans exported over OTLP/HTTP, here to
+    bench/otlp_sink.py. The run's environment: the kept process exports, as production does."""
+    return {
+        "OTEL_EXPORTER_OTLP_ENDPOINT": endpoint,
+        "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf",
+        "OTEL_TRACES_SAMPLER": "parentbased_always_on",
+    }
 
 
 def ceilings() -> list[Scenario]:
@@ -71,3 +93,14 @@ def service_calls(password: str) -> list[Scenario]:
 
 def on_granian(plan: list[Scenario]) -> list[Scenario]:
     return [replace(s, server="granian") for s in plan if s.letter in ON_GRANIAN]
+
+
+def in_measuring_order(plan: list[Scenario]) -> list[Scenario]:
+    """MEASURING_ORDER, then any other letter; uvicorn's rows before granian's."""
+
+    def position(scenario: Scenario) -> tuple[bool, int]:
+        known = scenario.letter in MEASURING_ORDER
+        where = MEASURING_ORDER.index(scenario.letter) if known else len(MEASURING_ORDER)
+        return scenario.server != "uvicorn", where
+
+    return sorted(plan, key=position)  # stable: unknown letters keep their order

@@ -43,6 +43,9 @@ def prepared_service(fresh_database: DatabaseFactory, pool_size: int) -> Iterato
     Redis key prefix of the run's own; the database and the keys are removed afterwards."""
     ensure_installed("redis-cli", "redis-tools")
     check_redis()
+    # The bytecode an installed package has (pip compiles at install): from an editable
+    # checkout under PYTHONDONTWRITEBYTECODE=1, every start would compile every module again.
+    run([str(BIN / "python"), "-m", "compileall", "-q", str(PROJECT / "src")])
     run_name = f"bench_{os.getpid()}_{int(time.time())}"
     try:
         with fresh_database(run_name) as database_url:

@@ -18,6 +18,7 @@ class Measurement:
     p99_ms: float
     # Non-2xx answers and socket errors: a scenario with errors measured the wrong thing.
     errors: int
+    requests: int = 0  # answered in the run, whatever their status
 
 
 def load(scenario: Scenario, token: str, seconds: int, port: int) -> Measurement:
@@ -46,7 +47,14 @@ def parse_wrk(output: str) -> Measurement:
     )
     failed = int(errors[1]) if errors else 0
     failed += sum(map(int, socket_errors.groups())) if socket_errors else 0
-    return Measurement(float(rate[1]), _latency_ms(output, "50"), _latency_ms(output, "99"), failed)
+    served = re.search(r"^\s+(\d+) requests in ", output, re.MULTILINE)
+    return Measurement(
+        float(rate[1]),
+        _latency_ms(output, "50"),
+        _latency_ms(output, "99"),
+        failed,
+        int(served[1]) if served else 0,
+    )
 
 
 def _latency_ms(output: str, percentile: str) -> float:

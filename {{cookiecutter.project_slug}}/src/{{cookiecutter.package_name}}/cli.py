@@ -11,7 +11,6 @@ from pydantic import EmailStr, TypeAdapter, ValidationError
 
 from .domain.errors import DomainError
 from .infrastructure.database.engine import create_engine
-from .infrastructure.database.migrations import upgrade_to_head
 from .infrastructure.queue.heartbeat import is_fresh
 from .infrastructure.redis.client import connect_redis
 from .main import create_user_service
@@ -26,6 +25,10 @@ class UsageError(Exception):
 
 
 def migrate(settings: Settings, _args: argparse.Namespace) -> None:
+    # Imported here: Alembic is for this command alone, and `serve` starts faster without it
+    # (docs/adr/0005-measured-tuning.md).
+    from .infrastructure.database.migrations import upgrade_to_head
+
     async def upgrade() -> None:
         engine = create_engine(settings)
         try:
@@ -71,6 +74,7 @@ def serve(settings: Settings, args: argparse.Namespace) -> None:
         log_config=None,
         access_log=False,
         proxy_headers=True,
+        ws="none",  # no WebSocket routes: spares importing a WebSocket library at start-up
     )
 
 
