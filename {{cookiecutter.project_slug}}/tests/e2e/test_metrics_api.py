@@ -56,13 +56,12 @@ async def test_the_page_holds_the_service_metrics(
 
 
 async def test_route_labels_are_templates_never_raw_paths(client: httpx.AsyncClient) -> None:
-    job_id = str(uuid4())
-    before = total(await scrape(client), "http_requests_total", route="/api/v1/jobs/{job_id}")
+    job_id, route = str(uuid4()), "/api/v1/jobs/{job_id}"
+    before = total(await scrape(client), "http_requests_total", route=route, status="401")
 
     assert (await client.get(f"/api/v1/jobs/{job_id}")).status_code == 401
 
     page = await scrape(client)
-    route = "/api/v1/jobs/{job_id}"
     assert total(page, "http_requests_total", route=route, status="401") == before + 1
     assert job_id not in page
 

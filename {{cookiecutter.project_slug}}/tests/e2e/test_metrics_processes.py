@@ -7,7 +7,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from uuid import uuid4
 
@@ -57,14 +57,29 @@ def new_connection_per_request(api: ApiProcess) -> httpx.Client:
     return httpx.Client(base_url=api.url, limits=httpx.Limits(max_keepalive_connections=0))
 
 
+def scrape_until(client: httpx.Client, condition: Callable[[str], bool]) -> str:
+    """The first page that meets `condition` (or the last one read, after the bound): a request
+    is counted just after its response is sent, so the scrape may overtake the last count."""
+    deadline = time.monotonic() + BOUND_SECONDS
+    page = client.get("/metrics").text
+    while not condition(page) and time.monotonic() < deadline:
+        time.sleep(0.05)
+        page = client.get("/metrics").text
+    return page
+
+
+def job_requests(page: str) -> float:
+    return total(page, "http_requests_total", route=JOB_ROUTE)
+
+
 @server_mode_only  # several API processes need Redis (cli.py)
 def test_two_api_processes_count_every_request(api: ApiProcess, tmp_path: Path) -> None:
     with new_connection_per_request(api) as client:
         for _ in range(REQUESTS):
             assert client.get(f"/api/v1/jobs/{uuid4()}").status_code == 401
-        page = client.get("/metrics").text
+        page = scrape_until(client, lambda page: job_requests(page) >= REQUESTS)
 
-    assert total(page, "http_requests_total", route=JOB_ROUTE) == REQUESTS
+    assert job_requests(page) == REQUESTS
     assert total(page, "http_request_duration_seconds_count", route=JOB_ROUTE) == REQUESTS
     assert len(pids_with(tmp_path, r"counter_(\d+)\.db")) == 2  # both processes write files
 
@@ -76,18 +91,15 @@ def test_a_killed_api_process_leaves_its_counts_and_takes_its_gauges(
     with new_connection_per_request(api) as client:
         for _ in range(REQUESTS):
             client.get(f"/api/v1/jobs/{uuid4()}")
+        scrape_until(client, lambda page: job_requests(page) >= REQUESTS)
         victim = min(pids_with(tmp_path, LIVE_GAUGES))
         os.kill(victim, signal.SIGKILL)  # no shutdown: it cannot clear anything itself
 
-        # The first scrape after uvicorn has reaped it (until then it exists, as a zombie).
-        deadline = time.monotonic() + BOUND_SECONDS
-        page = client.get("/metrics").text
-        while victim in pids_with(tmp_path, LIVE_GAUGES) and time.monotonic() < deadline:
-            time.sleep(0.1)
-            page = client.get("/metrics").text
+        # Cleared by the first scrape after uvicorn has reaped it (a zombie still exists).
+        page = scrape_until(client, lambda _: victim not in pids_with(tmp_path, LIVE_GAUGES))
 
     assert victim not in pids_with(tmp_path, LIVE_GAUGES)
-    assert total(page, "http_requests_total", route=JOB_ROUTE) == REQUESTS  # its counts stay
+    assert job_requests(page) == REQUESTS  # its counts stay
 
 
 @server_mode_only
