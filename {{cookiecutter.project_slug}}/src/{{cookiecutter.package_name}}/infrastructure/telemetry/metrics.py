@@ -31,7 +31,7 @@ HTTP_REQUEST_DURATION = Histogram(
 def observe_http_request(
     method: str, route: str, status_code: int, seconds: float, trace_id: str | None
 ) -> None:
-    """One finished request. `route` is the template (`/api/v1/items/{item_id}`), never the
+    """One finished request. `route` is the template (`/api/v1/jobs/{job_id}`), never the
     raw path: a label per item id would grow without bound. `trace_id` becomes the latency
     observation's exemplar where the exposition supports exemplars."""
     _http_requests(method, route, status_code).inc()
