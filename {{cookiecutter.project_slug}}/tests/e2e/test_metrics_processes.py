@@ -23,6 +23,7 @@ from ..redis_server import free_port
 from ..waiting import BOUND_SECONDS, eventually
 from ..worker_process import WorkerProcess
 from .test_jobs_api import create_job, finished
+from .test_metrics_api import OPENMETRICS
 
 server_mode_only = pytest.mark.parametrize("run_mode", ["server"], indirect=True)
 REQUESTS = 40
@@ -78,10 +79,14 @@ def test_two_api_processes_count_every_request(api: ApiProcess, tmp_path: Path) 
         for _ in range(REQUESTS):
             assert client.get(f"/api/v1/jobs/{uuid4()}").status_code == 401
         page = scrape_until(client, lambda page: job_requests(page) >= REQUESTS)
+        openmetrics = client.get("/metrics", headers={"accept": OPENMETRICS})
 
     assert job_requests(page) == REQUESTS
     assert total(page, "http_request_duration_seconds_count", route=JOB_ROUTE) == REQUESTS
     assert len(pids_with(tmp_path, r"counter_(\d+)\.db")) == 2  # both processes write files
+    # The requests were traced, but files keep no exemplars: dropped, without an error.
+    assert openmetrics.text.endswith("# EOF\n")
+    assert "trace_id" not in openmetrics.text
 
 
 @server_mode_only

@@ -8,6 +8,7 @@ from the scraped process.
 """
 
 import asyncio
+import contextlib
 import os
 import re
 from collections.abc import Awaitable, Callable, Iterable, Sequence
@@ -74,7 +75,9 @@ def forget_dead_processes(directory: Path) -> None:
     for path in directory.glob("gauge_live*.db"):
         match = LIVE_GAUGE_FILE.fullmatch(path.name)
         if match and not _is_alive(int(match["pid"])):
-            mark_process_dead(int(match["pid"]), str(directory))
+            # Another scrape may be removing the same files: whoever is first, they go.
+            with contextlib.suppress(FileNotFoundError):
+                mark_process_dead(int(match["pid"]), str(directory))
 
 
 def _is_alive(pid: int) -> bool:
