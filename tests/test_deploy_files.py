@@ -22,6 +22,7 @@ from pairwise import PACKAGE_NAME, PAIRWISE_CASES, PROJECT_SLUG, Case
 BakedCase = Callable[[Case], Path]
 BIN = Path(sys.executable).parent
 API_PORT = 8000
+WORKER_METRICS_PORT = 9101  # the default of WORKER_METRICS_PORT
 # The service's long-running processes, each run from the service's image.
 APP_SERVICES = ("api", "worker", "beat")
 WORKER_ALIVE = [PACKAGE_NAME, "worker-alive"]
@@ -95,6 +96,8 @@ def test_compose_runs_each_process_of_the_service(case: Case, baked_case: BakedC
     assert services["beat"]["command"] == [PACKAGE_NAME, "beat"]
     # Celery's warm shutdown finishes the tasks in hand: more than compose's default 10 s.
     assert services["worker"]["stop_grace_period"] == "60s"
+    # Its metrics page, for Prometheus on the compose network.
+    assert services["worker"]["environment"]["WORKER_METRICS_HOST"] == "0.0.0.0"  # noqa: S104
 
 
 @each_case
@@ -148,14 +151,16 @@ def containers_of(deployment: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def assert_is_a_worker_container(worker: dict[str, Any]) -> None:
-    """A worker serves no HTTP: no ports, and its probes run `worker-alive` on its heartbeat."""
+    """A worker's only HTTP is its metrics page, open to Prometheus; its probes run
+    `worker-alive` on its heartbeat."""
     probes = [
         worker[key] for key in ("startupProbe", "livenessProbe", "readinessProbe") if key in worker
     ]
     assert "livenessProbe" in worker
     for probe in probes:
         assert probe["exec"]["command"] == WORKER_ALIVE
-    assert "ports" not in worker
+    assert worker["ports"] == [{"name": "metrics", "containerPort": WORKER_METRICS_PORT}]
+    assert {"name": "WORKER_METRICS_HOST", "value": "0.0.0.0"} in worker["env"]  # noqa: S104
     assert {"requests", "limits"} <= set(worker["resources"])
 
 

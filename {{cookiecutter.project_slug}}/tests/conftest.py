@@ -51,6 +51,8 @@ def make_settings(database_url: str, **overrides: object) -> Settings:
         "password_hash_time_cost": 1,
         "password_hash_memory_kib": 64,
         "password_hash_parallelism": 1,
+        # No worker metrics page unless a test asks: runs side by side would fight for its port.
+        "worker_metrics_port": 0,
         **overrides,
     }
     return Settings(**values)  # type: ignore[arg-type]

@@ -43,6 +43,7 @@ class WorkerProcess:
         overrides: Mapping[str, object] | None = None,
         *,
         beat: bool = False,
+        concurrency: int | None = None,
     ) -> None:
         self.heartbeat = directory / "worker.heartbeat"
         self.log = directory / "worker.log"
@@ -55,6 +56,8 @@ class WorkerProcess:
         self._directory = directory  # the working directory: no `.env` there
         # The schedule runs in every embedded worker; in server mode only with --beat.
         self._options = ["--beat"] if beat else []
+        if concurrency is not None:  # the prefork pool's children (server mode)
+            self._options.append(f"--concurrency={concurrency}")
         self._process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:

@@ -1,4 +1,9 @@
-"""The `{{ cookiecutter.package_name }}` command: migrate, create an admin, run the service."""
+"""The `{{ cookiecutter.package_name }}` command: migrate, create an admin, run the service.
+
+Each command imports the adapters it uses inside itself: `serve --workers N` and `worker` must
+choose where metrics go before anything imports prometheus-client (metrics_directory.py), and
+the worker's probe, `worker-alive`, starts faster for importing next to nothing.
+"""
 
 import argparse
 import asyncio
@@ -10,10 +15,8 @@ import uvicorn
 from pydantic import EmailStr, TypeAdapter, ValidationError
 
 from .domain.errors import DomainError
-from .infrastructure.database.engine import create_engine
 from .infrastructure.queue.heartbeat import is_fresh
-from .infrastructure.redis.client import connect_redis
-from .main import create_user_service
+from .infrastructure.telemetry.metrics_directory import use_metrics_directory
 from .shared.logging import configure_logging, get_logger
 from .shared.settings import InsecureSettingsError, Settings, load_settings
 
@@ -25,8 +28,9 @@ class UsageError(Exception):
 
 
 def migrate(settings: Settings, _args: argparse.Namespace) -> None:
-    # Imported here: Alembic is for this command alone, and `serve` starts faster without it
+    # Alembic is for this command alone: `serve` starts faster without it
     # (docs/adr/0005-measured-tuning.md).
+    from .infrastructure.database.engine import create_engine
     from .infrastructure.database.migrations import upgrade_to_head
 
     async def upgrade() -> None:
@@ -45,6 +49,9 @@ def create_admin(settings: Settings, args: argparse.Namespace) -> None:
         email = TypeAdapter(EmailStr).validate_python(args.email)
     except ValidationError as error:
         raise UsageError(f"--email {args.email!r} is not an email address") from error
+    from .infrastructure.database.engine import create_engine
+    from .infrastructure.redis.client import connect_redis
+    from .main import create_user_service
 
     async def ensure_admin() -> None:
         engine = create_engine(settings)
@@ -65,6 +72,11 @@ def serve(settings: Settings, args: argparse.Namespace) -> None:
     if args.workers > 1 and not settings.redis_url:
         # The in-process cache and counters would diverge between worker processes.
         raise UsageError("--workers above 1 needs REDIS_URL: in-process state cannot be shared")
+    if args.workers > 1:
+        # Each worker process counts its own requests; /metrics, answered by any one of them,
+        # adds up every process's files. One process keeps its metrics in memory instead, with
+        # trace-id exemplars, which the files cannot hold (docs/observability.md).
+        use_metrics_directory(settings.metrics_directory / f"serve-{args.port}")
     uvicorn.run(
         "{{ cookiecutter.package_name }}.main:create_app",
         factory=True,
@@ -79,6 +91,11 @@ def serve(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def worker(settings: Settings, args: argparse.Namespace) -> None:
+    if not settings.is_embedded_broker and settings.worker_metrics_port:
+        # Tasks run in the prefork pool's children, forked from this process: they inherit
+        # prometheus-client as this process imported it, which `.worker` below does.
+        port = settings.worker_metrics_port
+        use_metrics_directory(settings.metrics_directory / f"worker-{port}")
     from .worker import app  # imported here: it loads the settings and the tasks
 
     # SIGTERM (what Docker and Kubernetes send) becomes Celery's cold shutdown, which starts

@@ -19,7 +19,7 @@ from .api.middleware.request_context import RequestContextMiddleware
 from .api.middleware.telemetry import TelemetryMiddleware
 from .api.ports import ApiDependencies
 from .api.problems import install_problem_handlers
-from .api.routers import auth, health{% if cookiecutter.include_example_domain == "y" %}, items{% endif %}, jobs, users
+from .api.routers import auth, health{% if cookiecutter.include_example_domain == "y" %}, items{% endif %}, jobs, metrics, users
 from .domain.auth.login_throttle import LoginThrottle, LoginThrottlePolicy
 from .domain.auth.service import SessionPolicy
 from .domain.users.service import UserService
@@ -27,6 +27,8 @@ from .infrastructure.cache.caches import Caches, in_process_caches, redis_caches
 from .infrastructure.database.access_states import SqlAccessStates
 from .infrastructure.database.engine import create_engine, create_session_factories
 from .infrastructure.database.health import DatabaseHealthCheck
+from .infrastructure.database.pool_metrics import sample_pool_periodically
+from .infrastructure.database.scrape_metrics import DatabaseMetrics
 from .infrastructure.database.unit_of_work import SqlUnitOfWork
 from .infrastructure.queue.celery_app import create_celery
 from .infrastructure.queue.health import BrokerHealthCheck
@@ -37,6 +39,8 @@ from .infrastructure.redis.health import RedisHealthCheck
 from .infrastructure.security.access_tokens import JwtAccessTokens
 from .infrastructure.security.attempt_counters import InProcessAttemptCounter, RedisAttemptCounter
 from .infrastructure.security.password_hasher import Argon2PasswordHasher
+from .infrastructure.telemetry.exposition import MetricsExposition, mark_this_process_dead
+from .infrastructure.telemetry.health_metrics import observed
 from .infrastructure.telemetry.metrics import observe_http_request
 from .infrastructure.telemetry.tracing import request_tracer
 from .shared.logging import configure_logging
@@ -58,6 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         poll_seconds=settings.outbox_poll_seconds,
         batch_size=settings.outbox_batch_size,
     )
+    exposition = MetricsExposition(DatabaseMetrics(engine).collect)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -65,11 +70,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # test's garbage for good.
         if settings.environment is not Environment.TEST:
             freeze_startup_objects()
-        relaying = asyncio.create_task(relay.run(), name="outbox-relay")
+        background = [asyncio.create_task(relay.run(), name="outbox-relay")]
+        if exposition.is_multiprocess:  # a scrape reads the other processes' pools from files
+            background.append(asyncio.create_task(sample_pool_periodically(engine)))
         yield
-        relaying.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await relaying
+        for task in background:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        mark_this_process_dead()
         await engine.dispose()
         if redis is not None:
             await redis.client.aclose()
@@ -94,11 +103,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # A commit that wrote outbox messages wakes the relay: no wait for its next poll.
         unit_of_work=lambda: SqlUnitOfWork(sessions, on_outbox_commit=relay.wake),
         request_reads=caches.for_request,
-        health_checks=[
-            DatabaseHealthCheck(engine),
-            RedisHealthCheck(redis),
-            BrokerHealthCheck(celery),
-        ],
+        health_checks=observed(
+            [DatabaseHealthCheck(engine), RedisHealthCheck(redis), BrokerHealthCheck(celery)]
+        ),
         access_tokens=JwtAccessTokens.from_settings(settings),
         password_hasher=Argon2PasswordHasher.from_settings(settings),
         login_throttle=create_login_throttle(settings, redis),
@@ -106,6 +113,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             refresh_token_ttl_seconds=settings.refresh_token_ttl_seconds,
             reuse_grace_seconds=settings.refresh_reuse_grace_seconds,
         ),
+        metrics=exposition,
     )
     install_problem_handlers(app)
     # The probes first: they must answer at once even under load. Then the busiest router,
@@ -117,6 +125,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(users.router)
     app.include_router(jobs.router)
     app.include_router(auth.router)
+    app.include_router(metrics.router)  # last: tried only by requests no other route matched
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

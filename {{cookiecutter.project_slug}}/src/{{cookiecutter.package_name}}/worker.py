@@ -7,12 +7,20 @@ Besides the tasks, the worker runs the outbox relay (a thread) and touches its h
 from typing import Any
 
 from celery import Celery
-from celery.signals import setup_logging, worker_init, worker_ready, worker_shutdown
+from celery.signals import (
+    setup_logging,
+    worker_init,
+    worker_process_shutdown,
+    worker_ready,
+    worker_shutdown,
+)
 
 from .infrastructure.queue.celery_app import create_celery, dead_letter_queue, task_queue
 from .infrastructure.queue.heartbeat import heartbeat_step
 from .infrastructure.queue.relay_thread import RelayThread
 from .infrastructure.queue.tasks import register_tasks
+from .infrastructure.telemetry.exposition import mark_this_process_dead
+from .infrastructure.telemetry.worker_metrics import serve_worker_metrics
 from .shared.logging import configure_logging
 from .shared.settings import Settings, load_settings
 
@@ -40,6 +48,16 @@ def create_worker_app(settings: Settings) -> Celery:
             task_queue(settings).bind(channel).declare()
             if settings.is_rabbitmq_broker:
                 dead_letter_queue(settings).bind(channel).declare()
+
+    @worker_init.connect(weak=False)
+    def serve_metrics(**_: Any) -> None:
+        # In the main process, before the pool starts: it serves every child's metrics.
+        serve_worker_metrics(settings.worker_metrics_host, settings.worker_metrics_port)
+
+    @worker_process_shutdown.connect(weak=False)
+    def forget_child_gauges(**_: Any) -> None:
+        # A pool child exiting (shutdown, or recycled): its live-only gauges go with it.
+        mark_this_process_dead()
 
     @worker_ready.connect(weak=False)
     def start_relay(**_: Any) -> None:

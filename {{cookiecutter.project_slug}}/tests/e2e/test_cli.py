@@ -1,6 +1,7 @@
 """The console script: `migrate` and `serve`, and one-line refusals."""
 
 import asyncio
+import os
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,9 @@ from sqlalchemy import inspect, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from {{ cookiecutter.package_name }}.cli import main
+from {{ cookiecutter.package_name }}.infrastructure.telemetry.metrics_directory import (
+    MULTIPROCESS_VARIABLE,
+)
 
 
 async def table_names(url: str) -> set[str]:
@@ -41,6 +45,20 @@ def test_serve_runs_uvicorn_with_the_app_factory(monkeypatch: pytest.MonkeyPatch
 
     assert calls[0]["app"] == "{{ cookiecutter.package_name }}.main:create_app"
     assert (calls[0]["factory"], calls[0]["port"], calls[0]["workers"]) == (True, 8123, 1)
+
+
+def test_serve_gives_several_workers_an_empty_metrics_directory(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: None)
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
+    monkeypatch.setenv("METRICS_DIRECTORY", str(tmp_path))
+    monkeypatch.delenv(MULTIPROCESS_VARIABLE, raising=False)  # restored after the test
+
+    assert main(["serve", "--port", "8123", "--workers", "2"]) == 0
+
+    assert os.environ[MULTIPROCESS_VARIABLE] == str(tmp_path / "serve-8123")
+    assert (tmp_path / "serve-8123").is_dir()
 
 
 def test_serve_refuses_several_workers_without_redis(

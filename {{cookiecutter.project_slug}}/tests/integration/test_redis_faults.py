@@ -14,7 +14,7 @@ import pytest
 
 from {{ cookiecutter.package_name }}.infrastructure.redis.guard import BreakerState
 
-from ..metrics import cache_operations
+from ..metrics import cache_operations, current
 from ..redis_server import RedisServer
 from .cache_process import CacheProcess, VersionedDatabase, start_process
 
@@ -85,10 +85,12 @@ async def test_redis_stopping_mid_traffic_and_coming_back(
 
     assert process.breaker.times_opened >= 1  # once, or again after a failed probe
     assert cache_operations("get", "error") > errors
+    assert current("circuit_breaker_open", dependency="redis") == 1
     redis_server.start()  # empty: it saved nothing
     await traffic.run(process, RESET_SECONDS + 0.5)
 
     assert process.breaker.state is BreakerState.CLOSED
+    assert current("circuit_breaker_open", dependency="redis") == 0
     traffic.assert_every_read_was_fresh_and_bounded()
     hits = cache_operations("get", "hit")
     await traffic.database.read("a", process.cache)

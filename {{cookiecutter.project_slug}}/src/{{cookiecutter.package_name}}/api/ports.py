@@ -46,6 +46,12 @@ class RequestReads(Protocol):
 {%- endif %}
 
 
+class MetricsPage(Protocol):
+    async def render(self, accept: str) -> tuple[bytes, str]:
+        """The metrics exposition and its content type, in the format `accept` asks for."""
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class ApiDependencies:
     """The ports the API needs, implemented by adapters the composition root chose."""
@@ -57,6 +63,7 @@ class ApiDependencies:
     password_hasher: PasswordHasher
     login_throttle: LoginThrottle
     session_policy: SessionPolicy
+    metrics: MetricsPage
 
 
 @dataclass(frozen=True, slots=True)

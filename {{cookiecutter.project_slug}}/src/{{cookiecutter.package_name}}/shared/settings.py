@@ -1,6 +1,8 @@
 """Service configuration, read once from the environment and `.env` (pydantic-settings)."""
 
+import tempfile
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
@@ -84,6 +86,12 @@ class Settings(BaseSettings):
     # The worker touches this file while it is healthy; `worker-alive` (its probe) reads it.
     worker_heartbeat_file: str = "/tmp/{{ cookiecutter.package_name }}-worker.heartbeat"  # noqa: S108
     worker_heartbeat_seconds: float = Field(default=10.0, gt=0)
+    # The worker's metrics page (an HTTP server in its main process); port 0: none.
+    worker_metrics_host: str = "127.0.0.1"
+    worker_metrics_port: int = Field(default=9101, ge=0, le=65535)
+    # Where `serve --workers N` and the prefork worker keep each process's metrics, one
+    # subdirectory per command (docs/observability.md, "Metrics"). Emptied when it starts.
+    metrics_directory: Path = Path(tempfile.gettempdir()) / "{{ cookiecutter.package_name }}-metrics"
 
     # Never `none`; HS* signs with SECRET_KEY, the others need the two key files.
     jwt_algorithm: JwtAlgorithm = "HS256"

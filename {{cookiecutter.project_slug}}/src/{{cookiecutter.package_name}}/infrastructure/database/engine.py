@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from ...shared.settings import Settings
+from .pool_metrics import WaitCountingPool
 
 
 def create_engine(settings: Settings) -> AsyncEngine:
@@ -36,6 +37,7 @@ def create_engine(settings: Settings) -> AsyncEngine:
         max_overflow=settings.database_max_overflow,
         pool_timeout=settings.database_pool_timeout_seconds,
         pool_recycle=settings.database_pool_recycle_seconds,
+        poolclass=WaitCountingPool,  # SQLAlchemy's own, counting waits (pool_metrics.py)
     )
     event.listen(engine.sync_engine, "checkout", _discard_if_closed)
     return engine
@@ -61,9 +63,11 @@ def _discard_if_closed(dbapi_connection: Any, _record: object, _proxy: object) -
 
 def _create_sqlite_engine(settings: Settings) -> AsyncEngine:
     url = make_url(settings.database_url)
+    options: dict[str, Any] = {}
     if url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(url, echo=settings.database_echo, hide_parameters=True)
+        options["poolclass"] = WaitCountingPool  # a file's pool; memory needs its StaticPool
+    engine = create_async_engine(url, echo=settings.database_echo, hide_parameters=True, **options)
     event.listen(engine.sync_engine, "connect", _configure_sqlite_connection)
     event.listen(engine.sync_engine, "begin", _begin_immediate)
     return engine

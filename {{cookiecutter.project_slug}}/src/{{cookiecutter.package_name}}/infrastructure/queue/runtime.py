@@ -16,6 +16,7 @@ from ...domain.jobs.runner import JobRunner
 from ...domain.users.welcome import WelcomeEmails
 from ...shared.settings import Settings
 from ..database.engine import create_engine, create_session_factories
+from ..database.pool_metrics import sample_pool
 from ..database.unit_of_work import SqlUnitOfWork
 from ..mail.logging_mailer import LoggingMailer
 
@@ -25,7 +26,7 @@ T = TypeVar("T")
 class WorkerRuntime:
     def __init__(self, settings: Settings) -> None:
         self.loop = asyncio.new_event_loop()
-        engine = create_engine(settings)
+        self._engine = engine = create_engine(settings)
         sessions = create_session_factories(engine)
 
         def unit_of_work() -> SqlUnitOfWork:
@@ -43,7 +44,10 @@ class WorkerRuntime:
         self.unit_of_work = unit_of_work
 
     def run(self, work: Coroutine[Any, Any, T]) -> T:
-        return self.loop.run_until_complete(work)
+        try:
+            return self.loop.run_until_complete(work)
+        finally:
+            sample_pool(self._engine)  # the pool gauges, as fresh as the last task
 
     async def mark_dead(self, message_id: UUID, reason: str) -> None:
         async with self.unit_of_work() as uow:

@@ -21,6 +21,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from ...shared.logging import get_logger
+from ..telemetry.metrics import set_circuit_breaker_open
 
 T = TypeVar("T")
 Clock = Callable[[], float]
@@ -104,6 +105,9 @@ class RedisGuard:
         self.client = client
         self.breaker = breaker
         self._timeout_seconds = timeout_seconds
+        # `circuit_breaker_open{dependency="redis"}`, set at each change of state only: a call
+        # through a closed breaker pays nothing for it.
+        set_circuit_breaker_open("redis", breaker.state is not BreakerState.CLOSED)
 
     async def call(self, command: Callable[[Redis], Awaitable[T]]) -> T:
         """`command(client)`'s answer. Raises `RedisUnavailable`, and nothing else Redis-made."""
@@ -126,8 +130,11 @@ class RedisGuard:
         if was is not BreakerState.OPEN and self.breaker.state is BreakerState.OPEN:
             # One line per outage, not one per request: the metrics count the requests.
             logger.warning("Redis circuit opened: Redis unavailable", error=type(error).__name__)
+            set_circuit_breaker_open("redis", True)
 
     def _record_success(self) -> None:
-        if self.breaker.state is not BreakerState.CLOSED:
-            logger.info("Redis circuit closed: Redis answers again")
+        was = self.breaker.state
         self.breaker.record_success()
+        if was is not BreakerState.CLOSED and self.breaker.state is BreakerState.CLOSED:
+            logger.info("Redis circuit closed: Redis answers again")
+            set_circuit_breaker_open("redis", False)

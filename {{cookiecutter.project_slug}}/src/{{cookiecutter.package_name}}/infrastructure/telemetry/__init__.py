@@ -1,1 +1,2 @@
-"""Tracing (OpenTelemetry SDK) and, later, metrics: how the service reports what it does."""
+"""Tracing (OpenTelemetry SDK) and metrics (prometheus-client): how the service reports what
+it does."""

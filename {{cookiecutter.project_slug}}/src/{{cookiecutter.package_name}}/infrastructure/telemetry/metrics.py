@@ -1,13 +1,18 @@
 """Prometheus metrics of the service (prometheus-client), defined once per process.
 
 Names and labels are part of the service's contract (SPEC section 7): dashboards and alerts
-depend on them, so a label is renamed only together with those.
+depend on them, so a label is renamed only together with those. What each one means, and how
+several processes add up: docs/observability.md, "Metrics".
+
+Under `serve --workers N` and the prefork worker, prometheus-client keeps every value in a file
+per process (multiprocess mode, metrics_directory.py); a gauge's `multiprocess_mode` says how the
+processes' values combine into one.
 """
 
 from enum import StrEnum
 from functools import cache
 
-from prometheus_client import Counter, Histogram
+from prometheus_client import Counter, Gauge, Histogram
 
 HTTP_REQUESTS = Counter(
     "http_requests",  # exported as http_requests_total
@@ -76,3 +81,45 @@ JOBS = Counter(
 
 def count_job(kind: str, status: str) -> None:
     JOBS.labels(kind, status).inc()
+
+
+# The database pool of each process, summed over the live processes: connections the service
+# holds. Sampled, not counted per checkout (pool_metrics.py): nothing is added to a request.
+DB_POOL_SIZE = Gauge(
+    "db_pool_size", "Connections the pools keep open when idle.", multiprocess_mode="livesum"
+)
+DB_POOL_CONNECTIONS_IN_USE = Gauge(
+    "db_pool_connections_in_use",
+    "Connections checked out of the pools.",
+    multiprocess_mode="livesum",
+)
+DB_POOL_CONNECTIONS_OVERFLOW = Gauge(
+    "db_pool_connections_overflow",
+    "Connections open beyond the pools' size (DATABASE_MAX_OVERFLOW).",
+    multiprocess_mode="livesum",
+)
+DB_POOL_WAITS = Counter(
+    "db_pool_waits",  # exported as db_pool_waits_total
+    "Checkouts that found no idle connection and no room to open one, so waited for a return.",
+)
+
+CIRCUIT_BREAKER_OPEN = Gauge(
+    "circuit_breaker_open",
+    "1 while the dependency's circuit breaker is open (or half-open), 0 while closed.",
+    ["dependency"],
+    multiprocess_mode="livemax",  # open in any live process is open
+)
+HEALTH_CHECK_UP = Gauge(
+    "health_check_up",
+    "1 if the readiness check passed (or warned) the last time /health/ready ran it, else 0.",
+    ["check"],
+    multiprocess_mode="livemostrecent",  # one dependency: whichever process looked last
+)
+
+
+def set_circuit_breaker_open(dependency: str, is_open: bool) -> None:
+    CIRCUIT_BREAKER_OPEN.labels(dependency).set(1 if is_open else 0)
+
+
+def set_health_check_up(check: str, is_up: bool) -> None:
+    HEALTH_CHECK_UP.labels(check).set(1 if is_up else 0)
