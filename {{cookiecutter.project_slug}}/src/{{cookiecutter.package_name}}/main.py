@@ -36,7 +36,7 @@ from .infrastructure.redis.health import RedisHealthCheck
 from .infrastructure.security.access_tokens import JwtAccessTokens
 from .infrastructure.security.attempt_counters import InProcessAttemptCounter, RedisAttemptCounter
 from .infrastructure.security.password_hasher import Argon2PasswordHasher
-from .infrastructure.telemetry.tracing import instrument_app
+from .infrastructure.telemetry.tracing import configure_tracing, flush_tracing, instrument_app
 from .shared.logging import configure_logging
 from .shared.runtime import freeze_startup_objects
 from .shared.settings import Environment, Settings, load_settings
@@ -45,6 +45,7 @@ from .shared.settings import Environment, Settings, load_settings
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or load_settings()
     configure_logging(settings.log_level)
+    configure_tracing(__version__, settings.environment.value)
     engine = create_engine(settings)
     sessions = create_session_factories(engine)
     redis = connect_redis(settings)
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await engine.dispose()
         if redis is not None:
             await redis.client.aclose()
+        flush_tracing()
 
     app = FastAPI(
         title="{{ cookiecutter.project_name }}",
