@@ -9,6 +9,7 @@ from opentelemetry.trace import SpanKind
 from sqlalchemy import text
 
 from {{ cookiecutter.package_name }}.infrastructure.database.engine import create_engine
+from {{ cookiecutter.package_name }}.infrastructure.telemetry.sql_spans import ChildSpansOnly
 from {{ cookiecutter.package_name }}.infrastructure.telemetry.tracing import configure_tracing
 
 from ..conftest import make_settings
@@ -56,3 +57,17 @@ async def test_with_the_sdk_disabled_no_statement_is_traced(
     await run_in_a_request("SELECT 1")
 
     assert [span.name for span in exporter.get_finished_spans()] == ["request"]
+
+
+def test_the_statement_tracer_starts_spans_only_under_a_recording_parent(
+    exporter: InMemorySpanExporter,
+) -> None:
+    tracer = trace.get_tracer("test")
+    statements = ChildSpansOnly(tracer)
+
+    with statements.start_as_current_span("orphan") as orphan:
+        assert not orphan.is_recording()
+    with tracer.start_as_current_span("request"), statements.start_as_current_span("child"):
+        pass
+
+    assert [span.name for span in exporter.get_finished_spans()] == ["child", "request"]
