@@ -13,6 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi import FastAPI
+from opentelemetry import trace
+from opentelemetry.util._once import Once
 from redis.asyncio import Redis
 from sqlalchemy import delete, text
 from sqlalchemy.engine import make_url
@@ -21,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from {{ cookiecutter.package_name }}.infrastructure.database.engine import create_engine
 from {{ cookiecutter.package_name }}.infrastructure.database.migrations import upgrade_to_head
 from {{ cookiecutter.package_name }}.infrastructure.database.tables import Base
+from {{ cookiecutter.package_name }}.infrastructure.telemetry import tracing
 from {{ cookiecutter.package_name }}.main import create_app
 from {{ cookiecutter.package_name }}.shared.settings import Environment, Settings
 
@@ -208,3 +211,19 @@ def project_root() -> Iterator[Path]:
     os.chdir(root)
     yield root
     os.chdir(previous)
+
+
+@pytest.fixture
+def fresh_tracing(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A process in which tracing is not set up yet, and no `OTEL_*` variable is set; the state
+    before the test comes back afterwards. (A process sets its tracer provider once, and the
+    app tests' `create_app` has done so.)"""
+    for name in list(os.environ):
+        if name.startswith("OTEL_"):
+            monkeypatch.delenv(name)
+    # What OpenTelemetry's own tests reset (opentelemetry-test-utils, `reset_trace_globals`).
+    monkeypatch.setattr(trace, "_TRACER_PROVIDER_SET_ONCE", Once())
+    monkeypatch.setattr(trace, "_TRACER_PROVIDER", None)
+    monkeypatch.setattr(tracing, "_provider", None)
+    yield
+    tracing.shutdown_tracing()  # the test's provider, if it made one: its exporter stops

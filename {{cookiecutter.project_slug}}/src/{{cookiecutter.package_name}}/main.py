@@ -42,7 +42,7 @@ from .infrastructure.security.password_hasher import Argon2PasswordHasher
 from .infrastructure.telemetry.exposition import MetricsExposition, mark_this_process_dead
 from .infrastructure.telemetry.health_metrics import observed
 from .infrastructure.telemetry.metrics import observe_http_request
-from .infrastructure.telemetry.tracing import request_tracer
+from .infrastructure.telemetry.tracing import configure_tracing, flush_tracing, request_tracer
 from .shared.logging import configure_logging
 from .shared.runtime import freeze_startup_objects
 from .shared.settings import Environment, Settings, load_settings
@@ -51,6 +51,7 @@ from .shared.settings import Environment, Settings, load_settings
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or load_settings()
     configure_logging(settings.log_level)
+    configure_tracing(__version__, settings.environment.value)
     engine = create_engine(settings)
     sessions = create_session_factories(engine)
     redis = connect_redis(settings)
@@ -82,6 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await engine.dispose()
         if redis is not None:
             await redis.client.aclose()
+        flush_tracing()
 
     app = FastAPI(
         title="{{ cookiecutter.project_name }}",

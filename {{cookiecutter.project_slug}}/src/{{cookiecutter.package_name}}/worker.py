@@ -1,7 +1,8 @@
 """The Celery worker's composition root: `celery -A {{ cookiecutter.package_name }}.worker worker`,
 or `{{ cookiecutter.package_name }} worker` (cli.py), which adds the right options for the mode.
 
-Besides the tasks, the worker runs the outbox relay (a thread) and touches its heartbeat file.
+Besides the tasks, the worker runs the outbox relay (a thread) and touches its heartbeat file;
+each of its pool processes traces the tasks it runs (infrastructure/telemetry/worker_tracing.py).
 """
 
 from typing import Any
@@ -15,12 +16,14 @@ from celery.signals import (
     worker_shutdown,
 )
 
+from . import __version__
 from .infrastructure.queue.celery_app import create_celery, dead_letter_queue, task_queue
 from .infrastructure.queue.heartbeat import heartbeat_step
 from .infrastructure.queue.relay_thread import RelayThread
 from .infrastructure.queue.tasks import register_tasks
 from .infrastructure.telemetry.exposition import mark_this_process_dead
 from .infrastructure.telemetry.worker_metrics import serve_worker_metrics
+from .infrastructure.telemetry.worker_tracing import trace_worker
 from .shared.logging import configure_logging
 from .shared.settings import Settings, load_settings
 
@@ -67,6 +70,8 @@ def create_worker_app(settings: Settings) -> Celery:
     def stop_relay(**_: Any) -> None:
         relay.stop()
 
+    # Connected last: its flush at the worker's shutdown comes after the relay's last spans.
+    trace_worker(__version__, settings.environment.value)
     return app
 
 

@@ -21,15 +21,28 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from ...shared.settings import Settings
+from ..telemetry.tracing import tracing_enabled
 from .pool_metrics import WaitCountingPool
 
 
 def create_engine(settings: Settings) -> AsyncEngine:
+    """The engine, with a span per statement unless tracing is disabled (telemetry/sql_spans.py)."""
     url = make_url(settings.database_url)
-    if url.get_backend_name() == "sqlite":
-        return _create_sqlite_engine(settings)
+    engine = (
+        _create_sqlite_engine(settings)
+        if url.get_backend_name() == "sqlite"
+        else _create_postgresql_engine(settings)
+    )
+    if tracing_enabled():
+        from ..telemetry.sql_spans import trace_statements  # its import costs start-up otherwise
+
+        trace_statements(engine)
+    return engine
+
+
+def _create_postgresql_engine(settings: Settings) -> AsyncEngine:
     engine = create_async_engine(
-        url,
+        settings.database_url,
         echo=settings.database_echo,
         # Bound values include password and token hashes: SQL logs and errors never show them.
         hide_parameters=True,

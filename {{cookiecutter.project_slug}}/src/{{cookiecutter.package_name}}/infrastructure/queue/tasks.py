@@ -58,7 +58,9 @@ def register_tasks(app: Celery, settings: Settings) -> None:
         run = runtime.get()
         run.run(run.mark_dead(UUID(task.request.id), reason))
 
-    @app.task(name=RUN_JOB, bind=True, max_retries=settings.task_max_retries)
+    # shared=False on each: a shared task (Celery's default) joins every app made later in the
+    # process, with this app's settings and runtime, and shadows that app's own.
+    @app.task(name=RUN_JOB, bind=True, max_retries=settings.task_max_retries, shared=False)
     def run_job(task: AnyTask, job_id: str) -> None:
         run = runtime.get()
 
@@ -75,7 +77,9 @@ def register_tasks(app: Celery, settings: Settings) -> None:
 
         run_with_retries(task, work, give_up)
 
-    @app.task(name=SEND_WELCOME_EMAIL, bind=True, max_retries=settings.task_max_retries)
+    @app.task(
+        name=SEND_WELCOME_EMAIL, bind=True, max_retries=settings.task_max_retries, shared=False
+    )
     def send_welcome_email(task: AnyTask, user_id: str) -> None:
         run = runtime.get()
 
@@ -85,7 +89,7 @@ def register_tasks(app: Celery, settings: Settings) -> None:
 
         run_with_retries(task, work, lambda reason: dead_letter(task, reason))
 
-    @app.task(name=HOUSEKEEPING)
+    @app.task(name=HOUSEKEEPING, shared=False)
     def housekeeping() -> None:
         # No retries: the schedule runs it again, and every run purges what is due.
         run = runtime.get()
