@@ -4,6 +4,7 @@ test's settings: what only several processes can show (metrics summed across the
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 import httpx
@@ -19,11 +20,20 @@ START_SECONDS = 90.0
 
 
 class ApiProcess:
-    def __init__(self, settings: Settings, directory: Path, *, workers: int) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        directory: Path,
+        *,
+        workers: int,
+        overrides: Mapping[str, object] | None = None,
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = directory / "api.log"
-        self._environment = settings_environment(settings, metrics_directory=str(directory))
+        self._environment = settings_environment(
+            settings, metrics_directory=str(directory), **(overrides or {})
+        )
         self._directory = directory  # the working directory: no `.env` there
         self._workers = workers
         self._process: subprocess.Popen[bytes] | None = None
