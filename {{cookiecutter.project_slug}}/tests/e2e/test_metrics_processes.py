@@ -109,6 +109,10 @@ def test_a_killed_api_process_leaves_its_counts_and_takes_its_gauges(
 
 @server_mode_only
 def test_a_stopped_api_leaves_no_live_gauges(api: ApiProcess, tmp_path: Path) -> None:
+    # The API answers once one process is up; the other writes its gauges a moment later.
+    deadline = time.monotonic() + BOUND_SECONDS
+    while len(pids_with(tmp_path, LIVE_GAUGES)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert len(pids_with(tmp_path, LIVE_GAUGES)) == 2
 
     api.stop()

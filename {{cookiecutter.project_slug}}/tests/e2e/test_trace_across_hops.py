@@ -17,7 +17,7 @@ from {{ cookiecutter.package_name }}.shared.settings import Settings
 
 from ..api_process import ApiProcess
 from ..otlp_receiver import OtlpReceiver, ReceivedSpan, otlp_receiver
-from ..worker_process import WorkerProcess
+from ..worker_process import WorkerProcess, delete_queues
 from .auth import bearer, register, sign_in
 from .test_jobs_api import JOBS, create_job, finished
 
@@ -71,6 +71,8 @@ async def test_one_trace_from_the_request_through_the_outbox_to_the_worker(
 ) -> None:
     (tmp_path / "api").mkdir()
     (tmp_path / "worker").mkdir()
+    # A queue of its own: this worker runs this test's job and nothing another test left.
+    settings = settings.model_copy(update={"celery_queue": f"trace-{uuid4().hex[:8]}"})
     api = ApiProcess(settings, tmp_path / "api", workers=1, overrides=exporting_to(receiver))
     worker = WorkerProcess(settings, tmp_path / "worker", exporting_to(receiver))
     api.start()
@@ -93,6 +95,7 @@ async def test_one_trace_from_the_request_through_the_outbox_to_the_worker(
     finally:
         worker.stop()
         api.stop()
+        delete_queues(settings)
     ours = [span for span in receiver.spans() if span.trace_id == TRACE_ID]
 
     request = the_one(ours, "SERVER", f"POST {JOBS}")
