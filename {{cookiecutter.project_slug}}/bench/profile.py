@@ -14,9 +14,9 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from bench import {{ cookiecutter.database }} as database
 from bench.items import create_item
 from bench.otlp_sink import otlp_sink
-from bench.postgresql import fresh_database
 from bench.scenarios import CONNECTIONS, TELEMETRY_OFF
 from bench.servers import serve
 from bench.service import PORT, SERVICE, prepared_service, sign_in
@@ -31,7 +31,7 @@ def main() -> int:
         print("py-spy is not installed: pip install py-spy", file=sys.stderr)
         return 1
     scenario = os.environ.get("SCENARIO", "B")
-    with otlp_sink() as sink, prepared_service(fresh_database, CONNECTIONS) as service:
+    with otlp_sink() as sink, prepared_service(database.fresh_database, CONNECTIONS) as service:
         env = {**service.env}
         if scenario == "G":
             env.update(TELEMETRY_OFF)
