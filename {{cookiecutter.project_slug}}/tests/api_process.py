@@ -12,7 +12,7 @@ import httpx
 from {{ cookiecutter.package_name }}.shared.settings import Settings
 
 from .redis_server import free_port
-from .worker_process import settings_environment
+from .worker_process import settings_environment, terminate
 
 # A correctness bound (the API must come up), not a benchmark: the processes import the app at
 # once, which on a busy two-core machine has taken half a minute.
@@ -58,13 +58,13 @@ class ApiProcess:
 
     def stop(self) -> None:
         """SIGTERM, as an orchestrator stops it: each worker process shuts down cleanly."""
-        if self._process is not None and self._process.poll() is None:
-            self._process.terminate()
-            try:
-                self._process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
+        if self._process is not None:
+            terminate(self._process, or_else=self._kill)
+
+    def _kill(self) -> None:
+        if self._process is not None:
+            self._process.kill()
+            self._process.wait()
 
     def _is_live(self) -> bool:
         try:

@@ -6,7 +6,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -86,15 +86,23 @@ class WorkerProcess:
             self._process.wait()
 
     def stop(self) -> None:
-        if self._process is not None and self._process.poll() is None:
-            self._process.terminate()
-            try:
-                self._process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.kill()
+        if self._process is not None:
+            terminate(self._process, or_else=self.kill)
 
     def output(self) -> str:
         return self.log.read_text()
+
+
+def terminate(
+    process: subprocess.Popen[bytes], or_else: Callable[[], None], seconds: float = 20
+) -> None:
+    """SIGTERM, as an orchestrator stops a process, and a wait; `or_else` if it outstays it."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=seconds)
+        except subprocess.TimeoutExpired:
+            or_else()
 
 
 def take_messages(settings: Settings, *, dead_letters: bool = False) -> list[Message]:

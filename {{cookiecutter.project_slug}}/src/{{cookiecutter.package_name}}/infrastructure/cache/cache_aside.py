@@ -17,7 +17,7 @@ from ...domain.cache import Loader
 from ..telemetry.metrics import CacheResult, count_cache_operation
 from .read_batch import ReadBatch
 from .single_flight import Flight, SingleFlight
-from .spans import cache_span
+from .spans import NOT_TRACED, cache_span
 from .store import CacheStore, Hit
 
 K = TypeVar("K", bound=Hashable)
@@ -59,7 +59,8 @@ class CacheAside(Generic[K, V]):
     async def get_or_load(self, key: K, load: Loader[V]) -> V | None:
         # Through a request's batch, the batch's one read is the span (read_batch.py): a span
         # per lookup as well would double the spans of a cached read, for no round trip.
-        with self._span("get", batched=self._batch is not None) as span:
+        lookup_span = NOT_TRACED if self._batch is not None else self._span("get")
+        with lookup_span as span:
             found = await self._store.lookup(str(key), self._depends_on(key), self._batch)
             result = _result_of(found)
             span.set_attribute("cache.result", result.value)
@@ -105,9 +106,9 @@ class CacheAside(Generic[K, V]):
             span.set_attribute("cache.result", _write_result(reached).value)
         count_cache_operation("fill", _write_result(reached))
 
-    def _span(self, operation: str, batched: bool = False) -> AbstractContextManager[trace.Span]:
+    def _span(self, operation: str) -> AbstractContextManager[trace.Span]:
         attributes = {"cache.name": self._name, "cache.backend": self._store.backend}
-        return cache_span(f"cache {operation} {self._name}", attributes, skip=batched)
+        return cache_span(f"cache {operation} {self._name}", attributes)
 
 
 def _result_of(found: object) -> CacheResult:

@@ -11,12 +11,12 @@ from opentelemetry import trace
 from opentelemetry.util.types import AttributeValue
 
 tracer = trace.get_tracer(__name__)
-_NOT_TRACED = nullcontext(trace.INVALID_SPAN)
+NOT_TRACED = nullcontext(trace.INVALID_SPAN)
 
 
 def cache_span(
-    name: str, attributes: Mapping[str, AttributeValue], *, skip: bool = False
+    name: str, attributes: Mapping[str, AttributeValue]
 ) -> AbstractContextManager[trace.Span]:
-    if skip or not trace.get_current_span().is_recording():
-        return _NOT_TRACED
+    if not trace.get_current_span().is_recording():
+        return NOT_TRACED
     return tracer.start_as_current_span(name, kind=trace.SpanKind.CLIENT, attributes=attributes)
