@@ -22,7 +22,7 @@ if [ ! -e "$policy" ]; then
 fi
 log=$(mktemp)
 echo "ensure-promtool: installing the prometheus package for its promtool"
-if ! apt-cache policy prometheus 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+if ! apt-cache policy prometheus 2>/dev/null | grep 'Candidate: [0-9]' >/dev/null; then
     apt-get update -qq >"$log" 2>&1 || { cat "$log" >&2; exit 1; }
 fi
 if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >"$log" 2>&1; then
@@ -30,4 +30,4 @@ if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommen
     exit 1
 fi
 rm -f "$log"
-promtool --version 2>&1 | head -n 1
+promtool --version 2>&1 | sed -n 1p  # not head: under pipefail an early-closed pipe fails with SIGPIPE
