@@ -30,7 +30,7 @@ from .shared.settings import Settings, load_settings
 
 def create_worker_app(settings: Settings) -> Celery:
     app = create_celery(settings)
-    register_tasks(app, settings)
+    runtime = register_tasks(app, settings)
     app.steps["worker"].add(
         heartbeat_step(settings.worker_heartbeat_file, settings.worker_heartbeat_seconds)
     )
@@ -61,6 +61,7 @@ def create_worker_app(settings: Settings) -> Celery:
     def forget_child_gauges(**_: Any) -> None:
         # A pool child exiting (shutdown, or recycled): its live-only gauges go with it.
         mark_this_process_dead()
+        runtime.close()  # a prefork child: the runtime its tasks used
 
     @worker_ready.connect(weak=False)
     def start_relay(**_: Any) -> None:
@@ -69,6 +70,7 @@ def create_worker_app(settings: Settings) -> Celery:
     @worker_shutdown.connect(weak=False)
     def stop_relay(**_: Any) -> None:
         relay.stop()
+        runtime.close()  # the solo pool (embedded mode) ran the tasks in this process
 
     # Connected last: its flush at the worker's shutdown comes after the relay's last spans.
     trace_worker(__version__, settings.environment.value)

@@ -18,7 +18,8 @@ from {{ cookiecutter.package_name }}.domain.cache import Loader
 from {{ cookiecutter.package_name }}.infrastructure.cache.cache_aside import CacheAside
 from {{ cookiecutter.package_name }}.infrastructure.cache.redis_store import RedisStore
 from {{ cookiecutter.package_name }}.infrastructure.redis.client import connect_redis
-from {{ cookiecutter.package_name }}.infrastructure.redis.guard import CircuitBreaker, RedisGuard
+from {{ cookiecutter.package_name }}.infrastructure.redis.guard import RedisGuard
+from {{ cookiecutter.package_name }}.infrastructure.resilience.circuit_breaker import CircuitBreaker
 
 from ..conftest import make_settings
 

@@ -8,7 +8,8 @@ import pytest
 from redis.asyncio import Redis
 
 from {{ cookiecutter.package_name }}.domain.auth.ports import WindowCount
-from {{ cookiecutter.package_name }}.infrastructure.redis.guard import CircuitBreaker, RedisGuard
+from {{ cookiecutter.package_name }}.infrastructure.redis.guard import RedisGuard
+from {{ cookiecutter.package_name }}.infrastructure.resilience.circuit_breaker import CircuitBreaker
 from {{ cookiecutter.package_name }}.infrastructure.security.attempt_counters import RedisAttemptCounter
 from {{ cookiecutter.package_name }}.shared.logging import configure_logging
 

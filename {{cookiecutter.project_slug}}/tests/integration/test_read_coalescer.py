@@ -7,7 +7,8 @@ from collections.abc import AsyncIterator
 import pytest
 
 from {{ cookiecutter.package_name }}.infrastructure.cache.read_coalescer import ReadCoalescer
-from {{ cookiecutter.package_name }}.infrastructure.redis.guard import CircuitBreaker, RedisGuard, RedisUnavailable
+from {{ cookiecutter.package_name }}.infrastructure.redis.guard import RedisGuard, RedisUnavailable
+from {{ cookiecutter.package_name }}.infrastructure.resilience.circuit_breaker import CircuitBreaker
 
 from .cache_process import CacheProcess, RoundTrips, start_process
 

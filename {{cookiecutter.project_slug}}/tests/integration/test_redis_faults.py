@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from {{ cookiecutter.package_name }}.infrastructure.redis.guard import BreakerState
+from {{ cookiecutter.package_name }}.infrastructure.resilience.circuit_breaker import BreakerState
 
 from ..metrics import cache_operations, current
 from ..redis_server import RedisServer

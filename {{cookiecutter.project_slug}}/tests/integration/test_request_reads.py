@@ -19,7 +19,8 @@ from {{ cookiecutter.package_name }}.infrastructure.cache.codecs import AccessSt
 from {{ cookiecutter.package_name }}.infrastructure.cache.read_batch import ReadBatch
 from {{ cookiecutter.package_name }}.infrastructure.cache.read_coalescer import ReadCoalescer
 from {{ cookiecutter.package_name }}.infrastructure.cache.redis_store import RedisStore
-from {{ cookiecutter.package_name }}.infrastructure.redis.guard import CircuitBreaker, RedisGuard, RedisUnavailable
+from {{ cookiecutter.package_name }}.infrastructure.redis.guard import RedisGuard, RedisUnavailable
+from {{ cookiecutter.package_name }}.infrastructure.resilience.circuit_breaker import CircuitBreaker
 
 from .cache_process import CacheProcess, RoundTrips, VersionedDatabase, start_process
 

@@ -2,10 +2,7 @@
 
 import pytest
 
-from {{ cookiecutter.package_name }}.infrastructure.redis.guard import (
-    BreakerState,
-    CircuitBreaker,
-)
+from {{ cookiecutter.package_name }}.infrastructure.resilience.circuit_breaker import BreakerState, CircuitBreaker
 
 
 class FakeClock:

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from typing import Protocol
+from uuid import UUID
 
 
 @dataclass(frozen=True, slots=True)
@@ -9,6 +10,9 @@ class Email:
     to: str
     subject: str
     body: str
+    # The outbox message that asked for this mail: the same on every retry of it, so an adapter
+    # that can deduplicate (the webhook's Idempotency-Key) sends it once.
+    message_id: UUID | None = None
 
 
 class Mailer(Protocol):

@@ -117,6 +117,25 @@ class Settings(BaseSettings):
     cache_max_entries: int = Field(default=10_000, ge=1)  # the in-process cache's bound
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
+    # Calls to other services (infrastructure/http/, docs/outbound.md). Connect and read bound
+    # each try; the total bounds the whole call: its retries and the waits between them.
+    http_client_connect_timeout_seconds: float = Field(default=2.0, gt=0)
+    http_client_read_timeout_seconds: float = Field(default=5.0, gt=0)
+    http_client_total_timeout_seconds: float = Field(default=15.0, gt=0)
+    # Tries of an idempotent request, the first included, a random wait of up to
+    # base * 2**retry between them (full jitter). Other requests are tried once.
+    http_client_retry_attempts: int = Field(default=3, ge=1)
+    http_client_retry_backoff_seconds: float = Field(default=0.2, gt=0)
+    http_client_retry_backoff_max_seconds: float = Field(default=5.0, gt=0)
+    # An upstream's `Retry-After` (429, 503) is waited for up to this; a longer one is not.
+    http_client_retry_after_max_seconds: float = Field(default=10.0, ge=0)
+    # One breaker per upstream host, as REDIS_BREAKER_* for Redis.
+    http_client_breaker_failure_threshold: int = Field(default=5, ge=1)
+    http_client_breaker_reset_seconds: float = Field(default=30.0, gt=0)
+    # Set, the worker posts every email there as JSON (infrastructure/mail/webhook_mailer.py);
+    # unset, it logs them.
+    mail_webhook_url: str | None = Field(default=None, pattern=r"^https?://\S+$")
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def split_comma_separated(cls, value: object) -> object:

@@ -7,12 +7,13 @@ from ..unit_of_work import UnitOfWorkFactory
 from .entities import User
 
 
-def welcome_email(user: User) -> Email:
+def welcome_email(user: User, message_id: UUID) -> Email:
     greeting = f"Hello {user.full_name}," if user.full_name else "Hello,"
     return Email(
         to=user.email,
         subject="Welcome to {{ cookiecutter.project_name }}",
         body=f"{greeting}\n\nyour account is ready. Sign in with this email address.\n",
+        message_id=message_id,
     )
 
 
@@ -34,6 +35,6 @@ class WelcomeEmails:
                 return False
             user = await uow.users.get(user_id)
             if user is not None and user.is_active:
-                await self._mailer.send(welcome_email(user))
+                await self._mailer.send(welcome_email(user, message_id))
             await uow.commit()
         return True

@@ -13,12 +13,15 @@ from uuid import UUID
 
 from ...domain.housekeeping import Housekeeping, HousekeepingPolicy
 from ...domain.jobs.runner import JobRunner
+from ...domain.mail import Mailer
 from ...domain.users.welcome import WelcomeEmails
 from ...shared.settings import Settings
 from ..database.engine import create_engine, create_session_factories
 from ..database.pool_metrics import sample_pool
 from ..database.unit_of_work import SqlUnitOfWork
+from ..http.client import ResilientHttpClient, create_http_client
 from ..mail.logging_mailer import LoggingMailer
+from ..mail.webhook_mailer import WebhookMailer
 
 T = TypeVar("T")
 
@@ -33,7 +36,8 @@ class WorkerRuntime:
             return SqlUnitOfWork(sessions)
 
         self.jobs = JobRunner(unit_of_work)
-        self.welcome_emails = WelcomeEmails(unit_of_work, LoggingMailer())
+        self.http = create_http_client(settings)
+        self.welcome_emails = WelcomeEmails(unit_of_work, create_mailer(settings, self.http))
         self.housekeeping = Housekeeping(
             unit_of_work,
             HousekeepingPolicy(
@@ -48,6 +52,12 @@ class WorkerRuntime:
             return self.loop.run_until_complete(work)
         finally:
             sample_pool(self._engine)  # the pool gauges, as fresh as the last task
+
+    def close(self) -> None:
+        """Closes the outbound client's connections and the pool's, before the process exits."""
+        self.loop.run_until_complete(self.http.aclose())
+        self.loop.run_until_complete(self._engine.dispose())
+        self.loop.close()
 
     async def mark_dead(self, message_id: UUID, reason: str) -> None:
         async with self.unit_of_work() as uow:
@@ -66,3 +76,15 @@ class LazyRuntime:
         if self._runtime is None:
             self._runtime = WorkerRuntime(self._settings)
         return self._runtime
+
+    def close(self) -> None:
+        """Closes the runtime if this process made one; a no-op otherwise."""
+        if self._runtime is not None:
+            self._runtime.close()
+            self._runtime = None
+
+
+def create_mailer(settings: Settings, http: ResilientHttpClient) -> Mailer:
+    if settings.mail_webhook_url:
+        return WebhookMailer(http, settings.mail_webhook_url)
+    return LoggingMailer()

@@ -25,7 +25,8 @@ logger = get_logger(__name__)
 AnyTask = Task[Any, Any]
 
 
-def register_tasks(app: Celery, settings: Settings) -> None:
+def register_tasks(app: Celery, settings: Settings) -> LazyRuntime:
+    """Registers the tasks; the runtime they share is returned, for the worker to close."""
     runtime = LazyRuntime(settings)
 
     def run_with_retries(
@@ -106,6 +107,8 @@ def register_tasks(app: Celery, settings: Settings) -> None:
             processed_messages=purged.processed_messages,
             stalled_jobs_requeued=requeued,
         )
+
+    return runtime
 
 
 def _describe(error: BaseException) -> str:

@@ -6,7 +6,8 @@ from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from ...shared.settings import Settings
-from .guard import CircuitBreaker, RedisGuard
+from ..resilience.circuit_breaker import CircuitBreaker
+from .guard import RedisGuard
 
 
 def connect_redis(settings: Settings) -> RedisGuard | None:

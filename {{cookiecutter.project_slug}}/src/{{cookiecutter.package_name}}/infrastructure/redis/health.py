@@ -9,7 +9,8 @@ import asyncio
 import time
 
 from ...domain.health import CheckResult, HealthStatus, elapsed_ms
-from .guard import BreakerState, RedisGuard
+from ..resilience.circuit_breaker import BreakerState
+from .guard import RedisGuard
 
 
 class RedisHealthCheck:

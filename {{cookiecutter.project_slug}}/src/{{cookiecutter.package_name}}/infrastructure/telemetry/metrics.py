@@ -123,3 +123,25 @@ def set_circuit_breaker_open(dependency: str, is_open: bool) -> None:
 
 def set_health_check_up(check: str, is_up: bool) -> None:
     HEALTH_CHECK_UP.labels(check).set(1 if is_up else 0)
+
+
+# Calls to other services (infrastructure/http/), one observation per try. `host` is the
+# upstream's host[:port], a handful per deployment; `status` is the response's code, or
+# `timeout`, `error` (no answer) or `circuit_open` (not sent: the host's breaker is open).
+HTTP_CLIENT_REQUESTS = Counter(
+    "http_client_requests",  # exported as http_client_requests_total
+    "Outbound HTTP requests by upstream host, method and status (or failure).",
+    ["host", "method", "status"],
+)
+HTTP_CLIENT_REQUEST_DURATION = Histogram(
+    "http_client_request_duration_seconds",
+    "Time from sending an outbound request to its response's headers, by host and method.",
+    ["host", "method"],
+    buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0),
+)
+
+
+def observe_http_client_request(host: str, method: str, status: str, seconds: float) -> None:
+    HTTP_CLIENT_REQUESTS.labels(host, method, status).inc()
+    if status != "circuit_open":  # nothing was sent: no latency to speak of
+        HTTP_CLIENT_REQUEST_DURATION.labels(host, method).observe(seconds)
