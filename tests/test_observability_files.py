@@ -45,8 +45,12 @@ EXPOSITION: dict[str, Labels] = {
     "db_pool_waits_total": {},
     "outbox_pending_messages": {},
     "outbox_oldest_pending_age_seconds": {},
-    "circuit_breaker_open": {"dependency": frozenset({"redis"})},
+    "circuit_breaker_open": {"dependency": ANY},  # `redis`, or an upstream's host[:port]
     "health_check_up": {"check": ANY},  # the names of /health/ready's checks
+    "http_client_requests_total": {"host": ANY, "method": ANY, "status": ANY},
+    "http_client_request_duration_seconds_bucket": {"host": ANY, "method": ANY, "le": ANY},
+    "http_client_request_duration_seconds_count": {"host": ANY, "method": ANY},
+    "http_client_request_duration_seconds_sum": {"host": ANY, "method": ANY},
 }
 # What the brief for the dashboard asks to see, by the series that show it.
 DASHBOARD_METRICS = {

@@ -14,6 +14,9 @@ REDACTED = "[redacted]"
 # `new_password` and `Authorization` are all caught without listing every spelling.
 SENSITIVE_KEY_PARTS = ("password", "token", "secret", "authorization", "cookie", "hash")
 QUIET_BELOW_INFO = ("aiosqlite",)
+# httpx logs every outbound request's full URL at INFO (a webhook's query may hold its token),
+# httpcore every header at DEBUG: the outbound client's spans and metrics say what they would.
+QUIET_BELOW_WARNING = ("httpx", "httpcore")
 
 
 def _is_sensitive(key: str) -> bool:
@@ -91,6 +94,8 @@ def configure_logging(level: str = "INFO") -> None:
     # and token hashes: they stay at INFO whatever LOG_LEVEL says.
     for name in QUIET_BELOW_INFO:
         logging.getLogger(name).setLevel(max(logging.INFO, root.level))
+    for name in QUIET_BELOW_WARNING:
+        logging.getLogger(name).setLevel(max(logging.WARNING, root.level))
 
 
 def get_logger(name: str) -> structlog.stdlib.BoundLogger:
