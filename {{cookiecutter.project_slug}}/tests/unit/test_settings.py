@@ -1,6 +1,7 @@
 """Settings: environment parsing and the refusal to run production with unsafe values."""
 
 import pytest
+from pydantic import ValidationError
 
 from {{ cookiecutter.package_name }}.shared.settings import (
     DEFAULT_SECRET_KEY,
@@ -76,3 +77,14 @@ def test_defaults_follow_the_contract() -> None:
     assert settings.refresh_token_ttl_seconds == 7 * 24 * 3600
     assert settings.refresh_reuse_grace_seconds == 0
     assert settings.is_embedded_database
+
+
+def test_an_outbound_call_ends_before_the_task_that_makes_it() -> None:
+    with pytest.raises(ValidationError, match="HTTP_CLIENT_TOTAL_TIMEOUT_SECONDS must be below"):
+        Settings(_env_file=None, http_client_total_timeout_seconds=60)
+
+
+@pytest.mark.parametrize("url", ["mail.example.com/send", "ftp://mail.example.com", "http://"])
+def test_the_mail_webhook_is_an_http_url(url: str) -> None:
+    with pytest.raises(ValidationError, match="mail_webhook_url"):
+        Settings(_env_file=None, mail_webhook_url=url)
