@@ -61,7 +61,6 @@ def create_worker_app(settings: Settings) -> Celery:
     def forget_child_gauges(**_: Any) -> None:
         # A pool child exiting (shutdown, or recycled): its live-only gauges go with it.
         mark_this_process_dead()
-        runtime.close()  # a prefork child: the runtime its tasks used
 
     @worker_ready.connect(weak=False)
     def start_relay(**_: Any) -> None:
@@ -70,7 +69,13 @@ def create_worker_app(settings: Settings) -> Celery:
     @worker_shutdown.connect(weak=False)
     def stop_relay(**_: Any) -> None:
         relay.stop()
-        runtime.close()  # the solo pool (embedded mode) ran the tasks in this process
+
+    @worker_process_shutdown.connect(weak=False)
+    @worker_shutdown.connect(weak=False)
+    def close_runtime(**_: Any) -> None:
+        # The outbound client's and the pool's connections, in whichever process ran tasks: a
+        # prefork child, or the main process with the solo pool (embedded). Elsewhere a no-op.
+        runtime.close()
 
     # Connected last: its flush at the worker's shutdown comes after the relay's last spans.
     trace_worker(__version__, settings.environment.value)

@@ -74,6 +74,10 @@ class ResilientHttpClient:
     async def aclose(self) -> None:
         await self._client.aclose()
 
+    @property
+    def is_closed(self) -> bool:
+        return self._client.is_closed
+
     async def _send_with_retries(
         self, request: httpx.Request, host: str, attempts: int
     ) -> httpx.Response:
