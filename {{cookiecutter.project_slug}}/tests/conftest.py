@@ -56,6 +56,8 @@ def make_settings(database_url: str, **overrides: object) -> Settings:
         "password_hash_parallelism": 1,
         # No worker metrics page unless a test asks: runs side by side would fight for its port.
         "worker_metrics_port": 0,
+        # Out of the way of tests that send many requests; the rate-limit tests set their own.
+        "rate_limit_per_minute": 10_000,
         **overrides,
     }
     return Settings(**values)  # type: ignore[arg-type]

@@ -19,9 +19,11 @@ from .api.middleware.request_context import RequestContextMiddleware
 from .api.middleware.telemetry import TelemetryMiddleware
 from .api.ports import ApiDependencies
 from .api.problems import install_problem_handlers
+from .api.rate_limits import RATE_LIMIT_HEADERS
 from .api.routers import auth, health{% if cookiecutter.include_example_domain == "y" %}, items{% endif %}, jobs, metrics, users
 from .domain.auth.login_throttle import LoginThrottle, LoginThrottlePolicy
 from .domain.auth.service import SessionPolicy
+from .domain.rate_limits import RateLimitPolicy, WindowCounter
 from .domain.users.service import UserService
 from .infrastructure.cache.caches import Caches, in_process_caches, redis_caches
 from .infrastructure.database.access_states import SqlAccessStates
@@ -110,7 +112,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ),
         access_tokens=JwtAccessTokens.from_settings(settings),
         password_hasher=Argon2PasswordHasher.from_settings(settings),
-        login_throttle=create_login_throttle(settings, redis),
+        login_throttle=create_login_throttle(settings, caches.counter),
+        rate_limit=create_rate_limit(settings),
         session_policy=SessionPolicy(
             refresh_token_ttl_seconds=settings.refresh_token_ttl_seconds,
             reuse_grace_seconds=settings.refresh_reuse_grace_seconds,
@@ -134,7 +137,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_origins=settings.cors_origins,
             allow_methods=["*"],
             allow_headers=["*"],
-            expose_headers=["Location", "X-Request-ID", "Retry-After"],
+            expose_headers=[
+                "Location",
+                "X-Request-ID",
+                "Retry-After",
+                *RATE_LIMIT_HEADERS,
+            ],
         )
     # Inside out: the server span and HTTP metrics; the liveness probe, which answers before
     # them (a probe every few seconds would drown the traffic they describe); outermost the
@@ -155,16 +163,23 @@ def create_caches(settings: Settings, engine: AsyncEngine, redis: RedisGuard | N
     database_states = SqlAccessStates(engine)
     if redis is not None and settings.cache_enabled:
         return redis_caches(redis, settings, database_states)
-    return in_process_caches(settings, database_states)
-
-
-def create_login_throttle(settings: Settings, redis: RedisGuard | None) -> LoginThrottle:
-    # In Redis when there is one, so that every API process counts the same failures.
+    # Counts (rate limits, failed sign-ins) in Redis when there is one, so that every API
+    # process counts the same requests, even with the cache switched off.
     counter = (
         InProcessAttemptCounter()
         if redis is None
         else RedisAttemptCounter(redis, settings.redis_key_prefix)
     )
+    return in_process_caches(settings, database_states, counter)
+
+
+def create_rate_limit(settings: Settings) -> RateLimitPolicy | None:
+    if settings.rate_limit_per_minute == 0:
+        return None  # switched off
+    return RateLimitPolicy(limit=settings.rate_limit_per_minute, window_seconds=60)
+
+
+def create_login_throttle(settings: Settings, counter: WindowCounter) -> LoginThrottle:
     policy = LoginThrottlePolicy(
         max_failures_per_account=settings.login_max_failures_per_account,
         max_failures_per_client=settings.login_max_failures_per_client,

@@ -111,14 +111,18 @@ def start_process(
 
 
 class RoundTrips:
-    """Counts the MGETs a client sends."""
+    """Counts the reads a client sends: MGETs, and the scripts that read and count."""
 
     def __init__(self, process: CacheProcess, monkeypatch: pytest.MonkeyPatch) -> None:
         self.count = 0
-        send = process.redis.mget
+        for command in ("mget", "evalsha"):
+            monkeypatch.setattr(
+                process.redis, command, self._counting(getattr(process.redis, command))
+            )
 
-        async def counting_mget(*args: Any, **kwargs: Any) -> Any:
+    def _counting(self, send: Any) -> Any:
+        async def counting(*args: Any, **kwargs: Any) -> Any:
             self.count += 1
             return await send(*args, **kwargs)
 
-        monkeypatch.setattr(process.redis, "mget", counting_mget)
+        return counting

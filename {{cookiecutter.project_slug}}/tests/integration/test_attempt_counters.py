@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import pytest
 from redis.asyncio import Redis
 
-from {{ cookiecutter.package_name }}.domain.auth.ports import WindowCount
+from {{ cookiecutter.package_name }}.domain.rate_limits import WindowCount
 from {{ cookiecutter.package_name }}.infrastructure.redis.guard import RedisGuard
 from {{ cookiecutter.package_name }}.infrastructure.resilience.circuit_breaker import CircuitBreaker
 from {{ cookiecutter.package_name }}.infrastructure.security.attempt_counters import RedisAttemptCounter
@@ -74,3 +74,24 @@ async def test_without_redis_it_fails_open_and_says_so(
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line]
     assert [line["message"] for line in lines] == ["login throttle unavailable, not counting"] * 3
     assert lines[0]["level"] == "warning"
+
+
+async def test_a_hit_counts_and_tells_the_window_left(
+    counter: RedisAttemptCounter, redis: Redis, prefix: str
+) -> None:
+    first = await counter.hit("caller", 60)
+    second = await counter.hit("caller", 60)
+
+    assert first is not None
+    assert second is not None
+    assert (first.count, second.count) == (1, 2)
+    assert 58 <= second.retry_after_seconds <= 60
+    assert 58 <= await redis.ttl(f"{prefix}:caller") <= 60  # the window ends by itself
+
+
+async def test_without_redis_a_hit_counts_nothing() -> None:
+    unreachable = Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.2)
+    counter = RedisAttemptCounter(guarded(unreachable), "nowhere")
+
+    assert await counter.hit("caller", 60) is None
+    await unreachable.aclose()

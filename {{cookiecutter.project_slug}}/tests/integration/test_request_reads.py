@@ -221,3 +221,43 @@ async def test_a_batched_lookup_renews_a_suspect_namespace_first(
     process.cache.reading_through(batch).prefetch("a")
 
     assert await things.read("a", process.cache.reading_through(batch)) == (2, 0)
+
+
+async def test_a_count_rides_along_with_the_first_read(
+    process: CacheProcess, round_trips: RoundTrips
+) -> None:
+    key, counter = (f"{process.store.namespace}:{name}" for name in ("a", "rate"))
+    await process.redis.set(key, "1")
+    batch = new_batch(process)
+
+    batch.want_counted(counter, 60)
+    assert await batch.read([key]) == [b"1"]
+    counted = await batch.count(counter, 60)
+
+    assert (counted.count, round_trips.count) == (1, 1)
+    assert 58 <= counted.retry_after_seconds <= 60
+    assert 58 <= await process.redis.ttl(counter) <= 60
+
+
+async def test_counts_of_one_turn_share_a_round_trip_and_follow_each_other(
+    process: CacheProcess, round_trips: RoundTrips
+) -> None:
+    counter = f"{process.store.namespace}:rate"
+    coalescer = ReadCoalescer(process.guard)  # one for the three requests, as in a process
+    batches = [ReadBatch(coalescer) for _ in range(3)]
+
+    counted = await asyncio.gather(*(batch.count(counter, 60) for batch in batches))
+
+    assert sorted(count.count for count in counted) == [1, 2, 3]
+    assert round_trips.count == 1
+
+
+async def test_a_count_after_a_failure_raises_at_once(process: CacheProcess) -> None:
+    breaker = CircuitBreaker(failure_threshold=1, reset_seconds=10)
+    batch = ReadBatch(ReadCoalescer(RedisGuard(process.redis, breaker, timeout_seconds=1.0)))
+    breaker.record_failure()
+
+    with pytest.raises(RedisUnavailable, match="circuit open"):
+        await batch.read(["a"])
+    with pytest.raises(RedisUnavailable, match="earlier in this request"):
+        await batch.count("rate", 60)

@@ -4,7 +4,7 @@ import pytest
 
 from {{ cookiecutter.package_name }}.domain.auth.errors import TooManyLoginAttemptsError
 from {{ cookiecutter.package_name }}.domain.auth.login_throttle import LoginThrottle, LoginThrottlePolicy
-from {{ cookiecutter.package_name }}.domain.auth.ports import WindowCount
+from {{ cookiecutter.package_name }}.domain.rate_limits import WindowCount
 from {{ cookiecutter.package_name }}.infrastructure.security.attempt_counters import InProcessAttemptCounter
 
 

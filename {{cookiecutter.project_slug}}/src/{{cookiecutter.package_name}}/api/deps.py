@@ -24,8 +24,10 @@ from ..domain.items.service import ItemService
 from ..domain.jobs.service import JobService
 from ..domain.pagination import PageRequest
 from ..domain.permissions import Permission
+from ..domain.rate_limits import client_caller
 from ..domain.users.service import UserService
 from .ports import RequestPorts, RequestReads, api_dependencies
+from .rate_limits import client_address, enforce_rate_limit
 from .schemas.pagination import page_request
 from .security import Authorize, Authorized, ServiceFactory
 
@@ -81,14 +83,18 @@ def item_in_path(request: Request, _claims: AccessClaims, reads: RequestReads) -
 
 
 class Service(Generic[S]):
-    """The dependency of a route that needs no caller (sign-in, say): its service alone."""
+    """The dependency of a route that needs no caller (sign-in, say): its service alone. The
+    request counts against the rate limit of its client address."""
 
     def __init__(self, factory: ServiceFactory[S]) -> None:
         self.factory = factory
 
     async def __call__(self, request: Request) -> S:
         dependencies = api_dependencies(request)
-        return self.factory(RequestPorts(dependencies, dependencies.request_reads()))
+        reads = dependencies.request_reads()
+        caller = client_caller(client_address(request))
+        await enforce_rate_limit(request, reads.counter, dependencies.rate_limit, caller)
+        return self.factory(RequestPorts(dependencies, reads))
 
 
 # Routes open to anyone.

@@ -16,6 +16,7 @@ from ..domain.health import HealthCheck
 {%- if cookiecutter.include_example_domain == "y" %}
 from ..domain.items.entities import Item
 {%- endif %}
+from ..domain.rate_limits import RateLimitPolicy, WindowCounter
 from ..domain.unit_of_work import UnitOfWork
 from ..domain.users.entities import UserProfile
 from ..domain.users.ports import PasswordHasher
@@ -31,14 +32,24 @@ class PrefetchingCache(Cache[K_contra, V], Protocol[K_contra, V]):
         ...
 
 
+class PrefetchingCounter(WindowCounter, Protocol):
+    def prefetch_hit(self, key: str, window_seconds: int) -> None:
+        """Before the request's first cache read: `key` will be hit too. With Redis, the count
+        comes back in the same round trip as that first read."""
+        ...
+
+
 class RequestReads(Protocol):
-    """The caches as one request reads them: a fresh one per request."""
+    """The caches as one request reads them, and its counts: a fresh one per request."""
 
     @property
     def access_states(self) -> AccessStates: ...
 
     @property
     def profiles(self) -> PrefetchingCache[UUID, UserProfile]: ...
+
+    @property
+    def counter(self) -> PrefetchingCounter: ...
 {%- if cookiecutter.include_example_domain == "y" %}
 
     @property
@@ -62,6 +73,7 @@ class ApiDependencies:
     access_tokens: AccessTokens
     password_hasher: PasswordHasher
     login_throttle: LoginThrottle
+    rate_limit: RateLimitPolicy | None  # None: RATE_LIMIT_PER_MINUTE=0
     session_policy: SessionPolicy
     metrics: MetricsPage
 

@@ -1,7 +1,8 @@
 """Who is calling (authentication), whether they may (authorization), and the service they
 work through, as one dependency per route (ADR 0004; the aliases are in deps.py).
 
-No token or a bad one is a 401; a good token whose role lacks the permission is a 403. Every
+No token or a bad one is a 401; a caller over the rate limit a 429 (rate_limits.py); a good
+token whose role lacks the permission is a 403. Every
 `Authorize` is an OAuth2 scheme, so the OpenAPI document marks each protected endpoint and the
 docs page's Authorize button signs in through `/api/v1/auth/token`.
 """
@@ -19,8 +20,10 @@ from ..domain.auth.entities import AccessClaims
 from ..domain.auth.errors import NotAuthenticatedError
 from ..domain.errors import PermissionDeniedError
 from ..domain.permissions import Permission
+from ..domain.rate_limits import user_caller
 from ..shared.request_context import user_id_var
 from .ports import RequestPorts, RequestReads, api_dependencies
+from .rate_limits import enforce_rate_limit
 
 TOKEN_URL = "/api/v1/auth/token"  # noqa: S105 - a path, not a secret
 
@@ -70,11 +73,15 @@ class Authorize(OAuth2PasswordBearer, Generic[S]):
         authenticator = Authenticator(dependencies.access_tokens, reads.access_states)
         claims = authenticator.verify(token)
         user_id_var.set(str(claims.user_id))  # from here on, the request's logs name the caller
+        caller, rate_limit = user_caller(claims.user_id), dependencies.rate_limit
+        if rate_limit is not None:
+            reads.counter.prefetch_hit(caller, rate_limit.window_seconds)
         if self.announce is not None:
             self.announce(request, claims, reads)
         # The access check reads through this request's caches: with Redis, its lookup carries
-        # whatever was announced, in the same round trip.
+        # whatever was announced, and the caller's count, in the same round trip.
         actor = await authenticator.actor(claims)
+        await enforce_rate_limit(request, reads.counter, rate_limit, caller)
         if self.permission is not None and not actor.may(self.permission):
             raise PermissionDeniedError(
                 f"Your role does not grant the `{self.permission}` permission."

@@ -110,6 +110,9 @@ class Settings(BaseSettings):
     login_max_failures_per_account: int = Field(default=5, ge=1)
     login_max_failures_per_client: int = Field(default=20, ge=1)
     login_failure_window_seconds: int = Field(default=900, gt=0)
+    # Requests a minute per signed-in user (per client address without a token) on /api/v1;
+    # 0 switches the limit off.
+    rate_limit_per_minute: int = Field(default=100, ge=0)
 
     cache_ttl_seconds: int = Field(default=300, gt=0)
     # Off only to measure or debug the database path: every read then goes to the database.

@@ -1,4 +1,5 @@
-"""Gives each request an id (honouring `X-Request-ID`) and a trace id, even with tracing off."""
+"""Gives each request an id (honouring `X-Request-ID`) and a trace id, even with tracing off;
+every answer carries the id and, where the request was counted, its `RateLimit-*` headers."""
 
 import random
 import re
@@ -7,6 +8,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ...shared.request_context import fallback_trace_id_var, request_id_var, user_id_var
+from ..rate_limits import rate_limit_headers
 
 REQUEST_ID_HEADER = b"x-request-id"
 # An incoming id is logged, so it must be short and printable (no log injection).
@@ -32,7 +34,9 @@ class RequestContextMiddleware:
 
         async def send_with_request_id(message: Message) -> None:
             if message["type"] == "http.response.start":
-                MutableHeaders(scope=message).append("X-Request-ID", request_id)
+                response_headers = MutableHeaders(scope=message)
+                response_headers.append("X-Request-ID", request_id)
+                response_headers.raw.extend(rate_limit_headers(scope))
             await send(message)
 
         await self.app(scope, receive, send_with_request_id)

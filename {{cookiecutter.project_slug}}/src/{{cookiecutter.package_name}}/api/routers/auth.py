@@ -11,7 +11,7 @@ from ..problems import problem_docs
 from ..schemas.auth import RefreshIn, TokenOut
 from ..schemas.users import RegisterIn, UserOut
 
-router = APIRouter(prefix="/api/v1/auth", tags=["auth"], responses=problem_docs(422))
+router = APIRouter(prefix="/api/v1/auth", tags=["auth"], responses=problem_docs(422, 429))
 
 # RFC 6749 section 5.1: token responses must not be stored by browsers or proxies.
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}

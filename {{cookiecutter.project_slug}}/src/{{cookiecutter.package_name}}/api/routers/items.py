@@ -10,7 +10,9 @@ from ..problems import problem_docs
 from ..schemas.items import ItemCreate, ItemOut, ItemUpdate
 from ..schemas.pagination import PageMeta, PageOut
 
-router = APIRouter(prefix="/api/v1/items", tags=["items"], responses=problem_docs(401, 403, 422))
+router = APIRouter(
+    prefix="/api/v1/items", tags=["items"], responses=problem_docs(401, 403, 422, 429)
+)
 
 
 @router.post(

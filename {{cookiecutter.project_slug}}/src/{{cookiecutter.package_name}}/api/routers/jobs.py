@@ -9,7 +9,7 @@ from ..deps import JobCreator, JobViewer
 from ..problems import problem_docs
 from ..schemas.jobs import JobCreate, JobOut
 
-router = APIRouter(prefix="/api/v1/jobs", tags=["jobs"], responses=problem_docs(401, 422))
+router = APIRouter(prefix="/api/v1/jobs", tags=["jobs"], responses=problem_docs(401, 422, 429))
 
 
 @router.post(

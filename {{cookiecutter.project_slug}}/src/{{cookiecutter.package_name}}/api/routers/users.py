@@ -10,7 +10,7 @@ from ..problems import problem_docs
 from ..schemas.pagination import PageMeta, PageOut
 from ..schemas.users import UserOut, UserUpdate
 
-router = APIRouter(prefix="/api/v1/users", tags=["users"], responses=problem_docs(401, 422))
+router = APIRouter(prefix="/api/v1/users", tags=["users"], responses=problem_docs(401, 422, 429))
 
 
 @router.get("/me", response_model=UserOut)

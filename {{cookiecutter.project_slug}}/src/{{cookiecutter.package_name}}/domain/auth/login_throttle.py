@@ -9,8 +9,8 @@ an account for one window by failing on purpose, is bounded by the window's leng
 import hashlib
 from dataclasses import dataclass
 
+from ..rate_limits import WindowCounter
 from .errors import TooManyLoginAttemptsError
-from .ports import AttemptCounter
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,7 +21,7 @@ class LoginThrottlePolicy:
 
 
 class LoginThrottle:
-    def __init__(self, counter: AttemptCounter, policy: LoginThrottlePolicy) -> None:
+    def __init__(self, counter: WindowCounter, policy: LoginThrottlePolicy) -> None:
         self._counter = counter
         self._policy = policy
 

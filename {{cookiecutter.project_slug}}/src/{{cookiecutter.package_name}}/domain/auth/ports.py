@@ -1,7 +1,5 @@
 """What signing in needs from the outside world, stated as protocols."""
 
-from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 from uuid import UUID
@@ -62,21 +60,3 @@ class RefreshTokenRepository(Protocol):
     async def purge_expired(self, before: datetime, limit: int) -> int:
         """Deletes up to `limit` refresh tokens that expired before `before`; returns how many."""
         ...
-
-
-@dataclass(frozen=True, slots=True)
-class WindowCount:
-    count: int
-    retry_after_seconds: int  # until the window ends and the count starts again from zero
-
-
-class AttemptCounter(Protocol):
-    """Counts events per key in fixed time windows (failed sign-ins). Shared between processes
-    when it is backed by Redis. Adapters fail open: an outage counts nothing rather than locking
-    everybody out."""
-
-    async def counts(self, keys: Sequence[str]) -> list[WindowCount]: ...
-
-    async def add(self, keys: Sequence[str], window_seconds: int) -> None: ...
-
-    async def reset(self, key: str) -> None: ...

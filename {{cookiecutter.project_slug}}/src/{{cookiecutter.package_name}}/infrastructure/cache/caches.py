@@ -3,7 +3,7 @@
 `create_app()` chooses by `REDIS_URL`: `redis_caches` in server mode, `in_process_caches` in
 embedded mode (and with `CACHE_ENABLED=false`, where every lookup misses). Either way the API
 gets the same ports; only with Redis does `for_request()` make a difference: the request's
-lookups then share one round trip (read_batch.py).
+lookups, and its rate-limit count, then share one round trip (read_batch.py).
 """
 
 from collections.abc import Callable
@@ -17,6 +17,7 @@ from ...domain.items.entities import Item
 from ...domain.users.entities import UserProfile
 from ...shared.settings import Settings
 from ..redis.guard import RedisGuard
+from ..security.attempt_counters import InProcessAttemptCounter, RedisAttemptCounter
 from .cache_aside import CacheAside
 from .cached_access_states import CachedAccessStates
 from .codecs import AccessStateCodec{% if cookiecutter.include_example_domain == "y" %}, ItemCodec{% endif %}, UserProfileCodec
@@ -35,6 +36,8 @@ class Caches:
 {%- if cookiecutter.include_example_domain == "y" %}
     items: CacheAside[UUID, Item]
 {%- endif %}
+    # Not a cache, but read with them: the rate limit's and the sign-in throttle's counts.
+    counter: RedisAttemptCounter | InProcessAttemptCounter
     for_request: Callable[[], "Caches"]
 
 
@@ -58,6 +61,7 @@ def redis_caches(redis: RedisGuard, settings: Settings, database_states: AccessS
     )
 {%- endif %}
 
+    counter = RedisAttemptCounter(redis, prefix)
     coalescer = ReadCoalescer(redis)  # one per process: it gathers every request's reads
 
     def for_request() -> Caches:
@@ -68,6 +72,7 @@ def redis_caches(redis: RedisGuard, settings: Settings, database_states: AccessS
 {%- if cookiecutter.include_example_domain == "y" %}
             items=items.reading_through(batch),
 {%- endif %}
+            counter=counter.reading_through(batch),
             for_request=for_request,
         )
 
@@ -77,11 +82,16 @@ def redis_caches(redis: RedisGuard, settings: Settings, database_states: AccessS
 {%- if cookiecutter.include_example_domain == "y" %}
         items=items,
 {%- endif %}
+        counter=counter,
         for_request=for_request,
     )
 
 
-def in_process_caches(settings: Settings, database_states: AccessStates) -> Caches:
+def in_process_caches(
+    settings: Settings,
+    database_states: AccessStates,
+    counter: RedisAttemptCounter | InProcessAttemptCounter,
+) -> Caches:
     # The access check and the profiles stay with the database here: a user's role or session
     # can change from another process (the `create-admin` command), which a cache in this one
     # would not hear of.
@@ -97,6 +107,7 @@ def in_process_caches(settings: Settings, database_states: AccessStates) -> Cach
             ttl_seconds=settings.cache_ttl_seconds,
         ),
 {%- endif %}
+        counter=counter,
         for_request=lambda: caches,  # lookups cost no round trip here: nothing to share
     )
     return caches

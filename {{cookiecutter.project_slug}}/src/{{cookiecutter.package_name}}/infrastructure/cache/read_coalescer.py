@@ -7,6 +7,9 @@ of talking to Redis (system calls, protocol parsing) is shared instead of paid p
 Idle, a read waits one turn of the loop: microseconds. Kept because it pays under load
 (docs/adr/0005-measured-tuning.md has the measurement).
 
+A request's rate-limit count travels in the same round trip: when any reader of the turn
+brings counters, the MGET becomes one script that reads and counts (counting_read.py).
+
 Hand-written, because redis-py batches only what one caller puts in one pipeline. Consistency
 is unchanged: a read is sent after it was asked for, never before, so it sees every write that
 completed before it began.
@@ -15,24 +18,32 @@ completed before it began.
 import asyncio
 from collections.abc import Sequence
 
+from ...domain.rate_limits import WindowCount
+from ..redis.counting_read import Counter, CountingRead, RawValue
 from ..redis.guard import RedisGuard
 
-RawValue = bytes | str | None  # what the client returns for one key of an MGET
-_Waiter = tuple[Sequence[str], "asyncio.Future[list[RawValue]]"]
+Answer = tuple[list[RawValue], list[WindowCount]]  # the values read, the counts counted
+_Waiter = tuple[Sequence[str], Sequence[Counter], "asyncio.Future[Answer]"]
 
 
 class ReadCoalescer:
     def __init__(self, redis: RedisGuard) -> None:
         self._redis = redis
+        self._counting_read = CountingRead(redis.client)
         self._queued: list[_Waiter] = []
         self._sending: set[asyncio.Task[None]] = set()  # referenced, or they may vanish mid-way
 
     async def mget(self, keys: Sequence[str]) -> list[RawValue]:
         """The values of `keys`, read with whatever else is asked for in this turn. Raises
         `RedisUnavailable` (for every reader of the turn, and only after one deadline)."""
+        values, _ = await self.read(keys, ())
+        return values
+
+    async def read(self, keys: Sequence[str], counters: Sequence[Counter]) -> Answer:
+        """As `mget`, and adds one to each counter: their counts come back with the values."""
         loop = asyncio.get_running_loop()
-        result: asyncio.Future[list[RawValue]] = loop.create_future()
-        self._queued.append((keys, result))
+        result: asyncio.Future[Answer] = loop.create_future()
+        self._queued.append((keys, counters, result))
         if len(self._queued) == 1:
             loop.call_soon(self._send_queued)  # after the other ready requests had their say
         return await result
@@ -45,16 +56,28 @@ class ReadCoalescer:
         sending.add_done_callback(self._sending.discard)
 
     async def _send(self, waiters: list[_Waiter]) -> None:
-        keys = [key for wanted, _ in waiters for key in wanted]
+        keys = [key for wanted, _, _ in waiters for key in wanted]
+        counters = [counter for _, counting, _ in waiters for counter in counting]
         try:
-            values = await self._redis.call(lambda client: client.mget(keys))
+            if counters:
+                values, counts = await self._redis.call(
+                    lambda _: self._counting_read(keys, counters)
+                )
+            else:  # nothing to count: a plain MGET is the cheaper command
+                values, counts = await self._redis.call(lambda client: client.mget(keys)), []
         except Exception as error:  # RedisUnavailable, or a bug: either way no reader may hang
-            for _, result in waiters:
+            for _, _, result in waiters:
                 if not result.done():  # a reader cancelled meanwhile has left
                     result.set_exception(error)
             return
-        start = 0
-        for wanted, result in waiters:
+        read = counted = 0
+        for wanted, counting, result in waiters:
             if not result.done():
-                result.set_result(values[start : start + len(wanted)])
-            start += len(wanted)
+                result.set_result(
+                    (
+                        values[read : read + len(wanted)],
+                        counts[counted : counted + len(counting)],
+                    )
+                )
+            read += len(wanted)
+            counted += len(counting)

@@ -25,10 +25,10 @@ from typing import Generic, TypeVar
 from redis.asyncio.client import Pipeline
 
 from ...shared.logging import get_logger
+from ..redis.counting_read import RawValue
 from ..redis.guard import RedisGuard, RedisUnavailable
 from .codecs import JsonCodec, decode_entry, encode_entry
 from .read_batch import ReadBatch
-from .read_coalescer import RawValue
 from .store import Hit, Miss
 
 V = TypeVar("V")

@@ -1,16 +1,18 @@
 """Readiness probe for Redis, reported as `cache`. Not critical: without Redis the service
 serves from the database and counts nothing.
 
-The probe pings Redis itself rather than asking the breaker, so it sees a recovery before the
-breaker's next probe does; an open breaker still reports `warn` until traffic has closed it.
+The probe pings through the breaker, so that the readiness check shows Redis as it is now: once
+an open breaker's reset time has passed, this ping is the breaker's half-open probe, and a Redis
+that came back closes it and reads `pass` without waiting for a request to probe. While the
+breaker stays open the ping goes straight to Redis: `warn` if it answers (the breaker will let
+the next probe through soon), `fail` if it does not.
 """
 
 import asyncio
 import time
 
 from ...domain.health import CheckResult, HealthStatus, elapsed_ms
-from ..resilience.circuit_breaker import BreakerState
-from .guard import RedisGuard
+from .guard import RedisGuard, RedisUnavailable
 
 
 class RedisHealthCheck:
@@ -27,9 +29,22 @@ class RedisHealthCheck:
             return CheckResult(HealthStatus.PASS, 0.0, "in-process")
         try:
             async with asyncio.timeout(self._timeout_seconds):
-                await self._redis.client.ping()
+                # Through the breaker: due for a probe, this ping is the probe.
+                await self._redis.call(lambda client: client.ping())
+                return CheckResult(HealthStatus.PASS, elapsed_ms(started))
+        except RedisUnavailable as error:
+            if error.__cause__ is not None:  # Redis was asked, and failed
+                return CheckResult(HealthStatus.FAIL, elapsed_ms(started), _name(error.__cause__))
         except Exception as error:  # whatever the client raised, Redis is not usable
-            return CheckResult(HealthStatus.FAIL, elapsed_ms(started), type(error).__name__)
-        if self._redis.breaker.state is not BreakerState.CLOSED:
-            return CheckResult(HealthStatus.WARN, elapsed_ms(started), "circuit open")
-        return CheckResult(HealthStatus.PASS, elapsed_ms(started))
+            return CheckResult(HealthStatus.FAIL, elapsed_ms(started), _name(error))
+        # The breaker is open and not yet due for a probe: ask Redis directly how it is.
+        try:
+            async with asyncio.timeout(self._timeout_seconds):
+                await self._redis.client.ping()
+        except Exception as error:
+            return CheckResult(HealthStatus.FAIL, elapsed_ms(started), _name(error))
+        return CheckResult(HealthStatus.WARN, elapsed_ms(started), "circuit open")
+
+
+def _name(error: BaseException) -> str:
+    return type(error).__name__

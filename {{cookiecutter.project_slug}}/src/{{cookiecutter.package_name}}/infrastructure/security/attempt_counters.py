@@ -1,20 +1,24 @@
-"""Fixed-window attempt counters (failed sign-ins): in Redis, shared by every process, or in
-process memory in embedded mode.
+"""Fixed-window counters (failed sign-ins, requests per caller): in Redis, shared by every
+process, or in process memory in embedded mode.
 
 Hand-written rather than the `limits` library: its async Redis storage builds its own client from
-a URL, so it could share neither this process's pool nor its guard, and what is needed here is
-one atomic script. A fixed window is precise enough to slow down password guessing.
+a URL, so it could share neither this process's pool nor its guard, and a request's count must
+travel in the request's one round trip to Redis (`reading_through`), which no library does. A
+fixed window is precise enough to slow down password guessing and runaway clients.
 
 Both fail open: if Redis is down, nothing is counted and the outage is logged, because locking
 every user out is worse than letting a guesser try a few more passwords for a while.
 """
 
+import copy
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
 
-from ...domain.auth.ports import WindowCount
+from ...domain.rate_limits import WindowCount
 from ...shared.logging import get_logger
+from ..cache.read_batch import ReadBatch
+from ..redis.counting_read import CountingRead
 from ..redis.guard import RedisGuard, RedisUnavailable
 
 T = TypeVar("T")
@@ -46,6 +50,33 @@ class RedisAttemptCounter:
         self._key_prefix = key_prefix
         self._add = redis.client.register_script(_ADD_SCRIPT)
         self._counts = redis.client.register_script(_COUNTS_SCRIPT)
+        self._counting_read = CountingRead(redis.client)
+        self._batch: ReadBatch | None = None
+
+    def reading_through(self, batch: ReadBatch) -> "RedisAttemptCounter":
+        """This counter for one request: a hit travels in the request's round trip."""
+        view = copy.copy(self)
+        view._batch = batch
+        return view
+
+    def prefetch_hit(self, key: str, window_seconds: int) -> None:
+        """A hint, before the request's first cache read: `key` will be hit too."""
+        if self._batch is not None:
+            self._batch.want_counted(self._namespaced([key])[0], window_seconds)
+
+    async def hit(self, key: str, window_seconds: int) -> WindowCount | None:
+        (namespaced,) = self._namespaced([key])
+        try:
+            if self._batch is not None:
+                return await self._batch.count(namespaced, window_seconds)
+            _, (count,) = await self._redis.call(
+                lambda _: self._counting_read((), [(namespaced, window_seconds)])
+            )
+        except RedisUnavailable:
+            # Not logged per request: the guard logs the outage once, and /health/ready and
+            # `circuit_breaker_open` show it while it lasts.
+            return None
+        return count
 
     async def counts(self, keys: Sequence[str]) -> list[WindowCount]:
         flat = await self._failing_open(lambda: self._counts(keys=self._namespaced(keys)))
@@ -96,6 +127,13 @@ class InProcessAttemptCounter:
             self._windows[key] = (current.count + 1, ends)
         if len(self._windows) > self.SWEEP_ABOVE:
             self._windows = {k: v for k, v in self._windows.items() if v[1] > now}
+
+    def prefetch_hit(self, key: str, window_seconds: int) -> None:
+        """Nothing to share a round trip with here: the hit is counted when it comes."""
+
+    async def hit(self, key: str, window_seconds: int) -> WindowCount:
+        await self.add([key], window_seconds)
+        return self._count(key, self._clock())
 
     async def reset(self, key: str) -> None:
         self._windows.pop(key, None)
