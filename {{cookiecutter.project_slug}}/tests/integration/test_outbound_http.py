@@ -123,7 +123,7 @@ async def test_an_upstream_that_never_answers_costs_at_most_the_deadline(
     with pytest.raises(UpstreamUnavailable, match="deadline"):
         await client.request("GET", upstream.url)
 
-    assert time.monotonic() - started < 1.5
+    assert time.monotonic() - started < 2.0  # the 1 s deadline, not ten 0.3 s read timeouts
     await client.aclose()
 
 
