@@ -79,11 +79,6 @@ def test_defaults_follow_the_contract() -> None:
     assert settings.is_embedded_database
 
 
-def test_an_outbound_call_ends_before_the_task_that_makes_it() -> None:
-    with pytest.raises(ValidationError, match="HTTP_CLIENT_TOTAL_TIMEOUT_SECONDS must be below"):
-        Settings(_env_file=None, http_client_total_timeout_seconds=60)
-
-
 @pytest.mark.parametrize("url", ["mail.example.com/send", "ftp://mail.example.com", "http://"])
 def test_the_mail_webhook_is_an_http_url(url: str) -> None:
     with pytest.raises(ValidationError, match="mail_webhook_url"):

@@ -158,11 +158,6 @@ class Settings(BaseSettings):
             raise ValueError("JOB_STALLED_AFTER_SECONDS must exceed TASK_TIME_LIMIT_SECONDS")
         if self.task_soft_time_limit_seconds >= self.task_time_limit_seconds:
             raise ValueError("TASK_SOFT_TIME_LIMIT_SECONDS must be below TASK_TIME_LIMIT_SECONDS")
-        if self.http_client_total_timeout_seconds >= self.task_soft_time_limit_seconds:
-            # Otherwise a task is stopped in the middle of a call, before the call's own deadline.
-            raise ValueError(
-                "HTTP_CLIENT_TOTAL_TIMEOUT_SECONDS must be below TASK_SOFT_TIME_LIMIT_SECONDS"
-            )
         return self
 
     @property
