@@ -13,24 +13,23 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from browser import Page, open_page
-from pairwise import PACKAGE_NAME
 
 ADMIN_EMAIL = "admin@example.com"
 ADMIN_PASSWORD = "Docs-page-admin-8472"  # noqa: S105 (a throwaway bake's demo admin)
 READ_ME = "#operations-users-read_me_api_v1_users_me_get"
 # Swagger UI's inputs are React's: a value counts once React has seen an input event.
-SIGN_IN = """(async () => {
-  const type = (selector, value) => {
-    const input = document.querySelector(selector);
-    Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set.call(input, value);
-    input.dispatchEvent(new Event('input', {bubbles: true}));
-  };
-  document.querySelector('.auth-wrapper button.authorize').click();
-  await new Promise(resolve => setTimeout(resolve, 300));
-  type('#oauth_username', %s);
-  type('#oauth_password', %s);
-  document.querySelector('.modal-ux .auth-btn-wrapper button.authorize').click();
+TYPE = """(() => {
+  const input = document.querySelector(%s);
+  Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set.call(input, %s);
+  input.dispatchEvent(new Event('input', {bubbles: true}));
 })()"""
+
+
+def package_name_of(project: Path) -> str:
+    """The bake's answers are kept in .cruft.json; its command is named after its package."""
+    answers = json.loads((project / ".cruft.json").read_text())["context"]["cookiecutter"]
+    name: str = answers["package_name"]
+    return name
 
 
 def free_port() -> int:
@@ -63,7 +62,11 @@ def click(page: Page, selector: str) -> None:
 
 
 def sign_in_and_read_me(page: Page) -> str:
-    page.evaluate(SIGN_IN % (json.dumps(ADMIN_EMAIL), json.dumps(ADMIN_PASSWORD)))
+    click(page, ".auth-wrapper button.authorize")
+    page.wait_for("!!document.querySelector('#oauth_username')")
+    for field, value in (("#oauth_username", ADMIN_EMAIL), ("#oauth_password", ADMIN_PASSWORD)):
+        page.evaluate(TYPE % (json.dumps(field), json.dumps(value)))
+    click(page, ".modal-ux .auth-btn-wrapper button.authorize")
     # Signed in, the dialog offers Logout instead of Authorize.
     page.wait_for(
         "[...document.querySelectorAll('.modal-ux button')]"
@@ -82,7 +85,7 @@ def sign_in_and_read_me(page: Page) -> str:
 
 def assert_docs_page_works_offline(project: Path, environment: dict[str, str], shot: Path) -> None:
     """Embedded mode (SQLite files, no servers), as `make demo` runs it."""
-    command = project / ".venv/bin" / PACKAGE_NAME
+    command = project / ".venv/bin" / package_name_of(project)
     for step in (
         ["migrate"],
         ["create-admin", "--email", ADMIN_EMAIL, "--password", ADMIN_PASSWORD],
