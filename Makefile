@@ -23,6 +23,7 @@ $(STAMP): requirements-dev.txt
 test: $(STAMP) ## every template test, including installing and testing three baked projects
 	scripts/ensure-services.sh
 	scripts/ensure-promtool.sh
+	scripts/ensure-chromium.sh
 	$(BIN)/pytest -n $(PYTEST_WORKERS) tests
 
 test-fast: $(STAMP) ## the template tests without the slow ones (no install of baked projects)

@@ -30,9 +30,13 @@ PRUNED_WHEN: dict[tuple[str, str], list[str]] = {
         "tests/integration/test_postgresql.py",
         # One SQLite file cannot be shared between pods: the API stays a single replica, and
         # the worker runs with the schedule in the API's pod (deploy/k8s/api-deployment.yaml).
+        # Its init container migrates (no Job), and one replica has no disruption to budget.
         "deploy/k8s/hpa.yaml",
         "deploy/k8s/worker-deployment.yaml",
         "deploy/k8s/beat-deployment.yaml",
+        "deploy/k8s/migrate",
+        "deploy/k8s/api-pdb.yaml",
+        "deploy/k8s/worker-pdb.yaml",
     ],
     ("include_example_domain", "n"): [
         "src/{package}/domain/items",

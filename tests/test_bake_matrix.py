@@ -74,7 +74,14 @@ MAKE_TARGETS = {"help", "install", "lint", "test", "migrate", "serve", "worker",
 # Kubernetes manifests that exist for one `database` answer only: with SQLite the worker and the
 # schedule run in the API's pod, beside the one replica that owns the SQLite volume.
 K8S_MANIFESTS_OF = {
-    "postgresql": ["hpa.yaml", "worker-deployment.yaml", "beat-deployment.yaml"],
+    "postgresql": [
+        "hpa.yaml",
+        "worker-deployment.yaml",
+        "beat-deployment.yaml",
+        "migrate",
+        "api-pdb.yaml",
+        "worker-pdb.yaml",
+    ],
     "sqlite": ["data-volume.yaml"],
 }
 LICENSE_MARKERS = {

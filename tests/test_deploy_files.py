@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
+from manifests import all_containers, containers_of, load_manifests, named, pod_specs
 from pairwise import PACKAGE_NAME, PAIRWISE_CASES, PROJECT_SLUG, Case
 
 BakedCase = Callable[[Case], Path]
@@ -124,30 +125,10 @@ def test_compose_points_the_service_at_its_servers(case: Case, baked_case: Baked
             assert (project / "deploy" / mount.split(":")[0]).exists(), mount
 
 
-def load_manifests(project: Path) -> list[dict[str, Any]]:
-    return [
-        manifest
-        for path in sorted((project / "deploy/k8s").rglob("*.yaml"))
-        for manifest in yaml.safe_load_all(path.read_text())
-    ]
-
-
-def named(manifests: list[dict[str, Any]], kind: str, name: str) -> dict[str, Any]:
-    [manifest] = [m for m in manifests if m["kind"] == kind and m["metadata"]["name"] == name]
-    return manifest
-
-
 def expected_deployments(case: Case) -> list[str]:
     """One SQLite file cannot be shared between pods: the worker then lives in the API's pod."""
     components = ["api", "beat", "worker"] if case.database == "postgresql" else ["api"]
     return [f"{PROJECT_SLUG}-{component}" for component in components]
-
-
-def containers_of(deployment: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {
-        container["name"]: container
-        for container in deployment["spec"]["template"]["spec"]["containers"]
-    }
 
 
 def assert_is_a_worker_container(worker: dict[str, Any]) -> None:
@@ -177,14 +158,12 @@ def test_every_manifest_is_a_named_kubernetes_object(case: Case, baked_case: Bak
 
 @each_case
 def test_every_pod_is_locked_down(case: Case, baked_case: BakedCase) -> None:
-    manifests = load_manifests(baked_case(case))
-    deployments = [m for m in manifests if m["kind"] == "Deployment"]
+    pods = pod_specs(load_manifests(baked_case(case)))
 
-    assert deployments
-    for deployment in deployments:
-        pod = deployment["spec"]["template"]["spec"]
+    assert pods
+    for pod in pods:
         assert pod["securityContext"]["runAsNonRoot"] is True
-        for container in [*pod.get("initContainers", []), *pod["containers"]]:
+        for container in all_containers(pod):
             assert container["securityContext"]["readOnlyRootFilesystem"] is True
             assert container["securityContext"]["allowPrivilegeEscalation"] is False
             # The root filesystem is read-only: /tmp (the heartbeat file's home) is a volume.
@@ -259,12 +238,9 @@ def test_manifests_refer_to_each_other_by_name(case: Case, baked_case: BakedCase
     assert sorted(m["metadata"]["name"] for m in deployments) == expected_deployments(case)
     assert service["spec"]["selector"] == api["spec"]["template"]["metadata"]["labels"]
     assert service["spec"]["ports"][0]["targetPort"] == "http"
-    # One image for every process: the README says to set it in each Deployment.
+    # One image for every process, which the kustomizations' `images:` set.
     images = {
-        container["image"]
-        for deployment in deployments
-        for key in ("initContainers", "containers")
-        for container in deployment["spec"]["template"]["spec"].get(key, [])
+        container["image"] for pod in pod_specs(manifests) for container in all_containers(pod)
     }
     assert len(images) == 1
     assert images.pop().startswith(f"{PROJECT_SLUG}:")
@@ -274,7 +250,8 @@ def test_manifests_refer_to_each_other_by_name(case: Case, baked_case: BakedCase
         # The Service sends HTTP to the API's pods only, never to a worker's.
         selected = service["spec"]["selector"].items() <= labels.items()
         assert selected == (deployment is api)
-        for container in deployment["spec"]["template"]["spec"]["containers"]:
+    for pod in pod_specs(manifests):
+        for container in all_containers(pod):
             for source in container["envFrom"]:
                 [(kind, reference)] = source.items()
                 kind_of = {"configMapRef": "ConfigMap", "secretRef": "Secret"}

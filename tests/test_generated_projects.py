@@ -15,8 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from baking import Bake
+from baking import TEMPLATE_DIR, Bake
+from docs_page import assert_docs_page_works_offline
 
+# The signed-in docs page of the default bake, kept for a person to look at.
+DOCS_PAGE_SHOT = TEMPLATE_DIR / "build/test-artefacts/docs-page-signed-in.png"
 # Per step; generous because the first `make install` on a machine downloads every wheel.
 STEP_TIMEOUT_SECONDS = 900
 OUTPUT_TAIL_LINES = 60
@@ -28,6 +31,7 @@ class ServerBake:
     database: str
     broker: str
     redis_database: int
+    drives_docs_page: bool = False  # in headless Chromium: one bake is enough
 
     def answers(self) -> dict[str, str]:
         return {
@@ -38,7 +42,7 @@ class ServerBake:
 
 
 SERVER_BAKES = [
-    ServerBake("Default Service", "postgresql", "redis", redis_database=1),
+    ServerBake("Default Service", "postgresql", "redis", redis_database=1, drives_docs_page=True),
     ServerBake("Rabbit Service", "postgresql", "rabbitmq", redis_database=2),
     ServerBake("Lite Service", "sqlite", "redis", redis_database=3),
 ]
@@ -80,3 +84,5 @@ def test_baked_project_installs_lints_and_tests_itself(server_bake: ServerBake, 
 
     for target in ("install", "lint", "test"):
         run_make(project, target, environment)
+    if server_bake.drives_docs_page:
+        assert_docs_page_works_offline(project, environment, DOCS_PAGE_SHOT)

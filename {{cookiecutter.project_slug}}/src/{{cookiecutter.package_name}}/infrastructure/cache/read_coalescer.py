@@ -64,7 +64,8 @@ class ReadCoalescer:
                     lambda _: self._counting_read(keys, counters)
                 )
             else:  # nothing to count: a plain MGET is the cheaper command
-                values, counts = await self._redis.call(lambda client: client.mget(keys)), []
+                values = await self._redis.call(lambda client: client.mget(keys))
+                counts = []
         except Exception as error:  # RedisUnavailable, or a bug: either way no reader may hang
             for _, _, result in waiters:
                 if not result.done():  # a reader cancelled meanwhile has left
