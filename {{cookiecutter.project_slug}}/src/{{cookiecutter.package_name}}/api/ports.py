@@ -13,6 +13,7 @@ from ..domain.auth.ports import AccessStates, AccessTokens
 from ..domain.auth.service import SessionPolicy
 from ..domain.cache import Cache
 from ..domain.health import HealthCheck
+from ..domain.idempotency import IdempotencyPolicy
 {%- if cookiecutter.include_example_domain == "y" %}
 from ..domain.items.entities import Item
 {%- endif %}
@@ -63,6 +64,7 @@ class ApiDependencies:
     password_hasher: PasswordHasher
     login_throttle: LoginThrottle
     session_policy: SessionPolicy
+    idempotency: IdempotencyPolicy
     metrics: MetricsPage
 
 
