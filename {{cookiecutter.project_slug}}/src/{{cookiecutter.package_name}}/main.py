@@ -136,7 +136,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_origins=settings.cors_origins,
             allow_methods=["*"],
             allow_headers=["*"],
-            expose_headers=["Location", "X-Request-ID", "Retry-After"],
+            expose_headers=["Location", "X-Request-ID", "Retry-After", "Idempotent-Replayed"],
         )
     # Inside out: the server span and HTTP metrics; the liveness probe, which answers before
     # them (a probe every few seconds would drown the traffic they describe); outermost the

@@ -62,7 +62,9 @@ class IdempotentCaller(Generic[S]):
     service: ServiceFactory[S]
 
     async def respond(self, request: Request, body: BaseModel, answer: Answer[S]) -> Response:
-        if self.key is None:
+        """The response `answer` makes with the route's service; with a key, made once and
+        replayed after that (the transaction at the top of this module)."""
+        if self.key is None:  # the route runs as it would without this module
             return await answer(self.service(self.ports))
         once = IdempotentRequest(self.actor.user_id, self.key, _fingerprint(request, body))
         async with self.ports.adapters.unit_of_work() as uow:
