@@ -39,6 +39,7 @@ ITEMS_PATHS = [
     "tests/unit/test_items_service.py",
     "tests/unit/test_items_caching.py",
     "tests/e2e/test_items_api.py",
+    "tests/e2e/test_item_idempotency.py",
     "tests/e2e/test_item_statement_counts.py",
     "tests/integration/test_item_repository.py",
     "bench/items.py",
@@ -194,9 +195,9 @@ def test_files_of_unchosen_options_are_pruned(case: Case, baked_case: BakedCase)
     for pattern in ITEMS_PATHS:
         path = project / pattern.format(package=PACKAGE_NAME)
         assert path.exists() == (case.include_example_domain == "y"), path
-    assert (project / "tests/integration/test_postgresql.py").exists() == (
-        case.database == "postgresql"
-    )
+    for only_postgresql in ("test_postgresql.py", "test_postgresql_idempotency.py"):
+        path = project / "tests/integration" / only_postgresql
+        assert path.exists() == (case.database == "postgresql"), path
     for database, manifests in K8S_MANIFESTS_OF.items():
         for manifest in manifests:
             path = project / "deploy/k8s" / manifest

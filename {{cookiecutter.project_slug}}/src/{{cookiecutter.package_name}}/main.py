@@ -24,6 +24,7 @@ from .api.rate_limits import RATE_LIMIT_HEADERS
 from .api.routers import auth, health{% if cookiecutter.include_example_domain == "y" %}, items{% endif %}, jobs, metrics, users
 from .domain.auth.login_throttle import LoginThrottle, LoginThrottlePolicy
 from .domain.auth.service import SessionPolicy
+from .domain.idempotency import IdempotencyPolicy
 from .domain.rate_limits import RateLimitPolicy, WindowCounter
 from .domain.users.service import UserService
 from .infrastructure.cache.caches import Caches, in_process_caches, redis_caches
@@ -123,6 +124,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             refresh_token_ttl_seconds=settings.refresh_token_ttl_seconds,
             reuse_grace_seconds=settings.refresh_reuse_grace_seconds,
         ),
+        idempotency=IdempotencyPolicy(ttl_seconds=settings.idempotency_key_ttl_seconds),
         metrics=exposition,
     )
     install_problem_handlers(app)
@@ -146,6 +148,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 "Location",
                 "X-Request-ID",
                 "Retry-After",
+                "Idempotent-Replayed",
                 *RATE_LIMIT_HEADERS,
             ],
         )

@@ -21,6 +21,7 @@ from {{ cookiecutter.package_name }}.domain.pagination import Page, PageRequest
 from {{ cookiecutter.package_name }}.domain.users.entities import User
 from {{ cookiecutter.package_name }}.domain.users.errors import EmailTakenError
 
+from .idempotency_fakes import InMemoryIdempotencyRecords
 from .job_fakes import InMemoryJobs, InMemoryOutbox, InMemoryProcessedMessages
 
 
@@ -135,24 +136,35 @@ class FakeUnitOfWork:
         self.committed_outbox, self.outbox = InMemoryOutbox(), InMemoryOutbox()
         self.committed_processed_messages = InMemoryProcessedMessages()
         self.processed_messages = InMemoryProcessedMessages()
+        self.committed_idempotency_records = InMemoryIdempotencyRecords()
+        self.idempotency_records = InMemoryIdempotencyRecords()
 {%- if cookiecutter.include_example_domain == "y" %}
         self.committed_items = InMemoryItems()
         self.items = InMemoryItems()
 {%- endif %}
         self.commits = 0
         self.reads_only = False
+        self.is_joined = False
 
     def read_only(self) -> Self:
         view = copy.copy(self)  # the same committed state
         view.reads_only = True
         return view
 
+    def joined(self) -> Self:
+        view = copy.copy(self)  # the same working state: the block that entered self commits
+        view.is_joined = True
+        return view
+
     async def __aenter__(self) -> Self:
+        if self.is_joined:
+            return self
         self.users.rows = dict(self.committed_users.rows)
         self.refresh_tokens = self.committed_refresh_tokens.snapshot()
         self.jobs = self.committed_jobs.copy()
         self.outbox = self.committed_outbox.copy()
         self.processed_messages = self.committed_processed_messages.copy()
+        self.idempotency_records = self.committed_idempotency_records.copy()
 {%- if cookiecutter.include_example_domain == "y" %}
         self.items.rows = dict(self.committed_items.rows)
 {%- endif %}
@@ -169,11 +181,14 @@ class FakeUnitOfWork:
     async def commit(self) -> None:
         if self.reads_only:
             raise AssertionError("commit() in a read-only unit of work")
+        if self.is_joined:
+            return
         self.committed_users.rows = dict(self.users.rows)
         self.committed_refresh_tokens = self.refresh_tokens.snapshot()
         self.committed_jobs = self.jobs.copy()
         self.committed_outbox = self.outbox.copy()
         self.committed_processed_messages = self.processed_messages.copy()
+        self.committed_idempotency_records = self.idempotency_records.copy()
 {%- if cookiecutter.include_example_domain == "y" %}
         self.committed_items.rows = dict(self.items.rows)
 {%- endif %}

@@ -79,4 +79,4 @@ async def test_housekeeping_purges_only_what_expired_in_batches() -> None:
     assert sorted(uow.committed_refresh_tokens.tokens) == ["h3", "h4"]
     assert [message.id for message in uow.committed_outbox.messages][:1] == [recent.id]
     assert len(uow.committed_outbox.messages) == 2
-    assert uow.commits == 2 + 1 + 1  # the tokens took two batches, the others one each
+    assert uow.commits == 2 + 1 + 1 + 1  # the tokens took two batches, the others one each

@@ -26,6 +26,7 @@ from ..domain.pagination import PageRequest
 from ..domain.permissions import Permission
 from ..domain.rate_limits import client_caller
 from ..domain.users.service import UserService
+from .idempotency import AuthorizeIdempotent, IdempotentCaller
 from .ports import RequestPorts, RequestReads, api_dependencies
 from .rate_limits import client_address, enforce_rate_limit
 from .schemas.pagination import page_request
@@ -111,8 +112,9 @@ user_reader = Authorize(user_service, Permission.USERS_READ)
 UserReader = Annotated[Authorized[UserService], Depends(user_reader)]
 user_admin = Authorize(user_service, Permission.USERS_WRITE)
 UserAdmin = Annotated[Authorized[UserService], Depends(user_admin)]
-job_creator = Authorize(job_service, Permission.JOBS_CREATE)
-JobCreator = Annotated[Authorized[JobService], Depends(job_creator)]
+# A route that creates takes an `Idempotency-Key` (api/idempotency.py).
+job_creator = AuthorizeIdempotent(job_service, Permission.JOBS_CREATE)
+JobCreator = Annotated[IdempotentCaller[JobService], Depends(job_creator)]
 # Whose jobs the actor sees (their own, or all) is the service's decision.
 job_viewer = Authorize(job_service)
 JobViewer = Annotated[Authorized[JobService], Depends(job_viewer)]
@@ -122,4 +124,6 @@ item_reader = Authorize(item_service, Permission.ITEMS_READ, announce=item_in_pa
 ItemReader = Annotated[Authorized[ItemService], Depends(item_reader)]
 item_writer = Authorize(item_service, Permission.ITEMS_WRITE)
 ItemWriter = Annotated[Authorized[ItemService], Depends(item_writer)]
+item_creator = AuthorizeIdempotent(item_service, Permission.ITEMS_WRITE)
+ItemCreator = Annotated[IdempotentCaller[ItemService], Depends(item_creator)]
 {%- endif %}

@@ -13,6 +13,7 @@ from ..domain.auth.ports import AccessStates, AccessTokens
 from ..domain.auth.service import SessionPolicy
 from ..domain.cache import Cache
 from ..domain.health import HealthCheck
+from ..domain.idempotency import IdempotencyPolicy
 {%- if cookiecutter.include_example_domain == "y" %}
 from ..domain.items.entities import Item
 {%- endif %}
@@ -75,6 +76,7 @@ class ApiDependencies:
     login_throttle: LoginThrottle
     rate_limit: RateLimitPolicy | None  # None: RATE_LIMIT_PER_MINUTE=0
     session_policy: SessionPolicy
+    idempotency: IdempotencyPolicy
     metrics: MetricsPage
 
 

@@ -65,6 +65,11 @@ class Authorize(OAuth2PasswordBearer, Generic[S]):
         self.announce = announce
 
     async def __call__(self, request: Request) -> Authorized[S]:  # type: ignore[override]
+        actor, ports = await self.check(request)
+        return Authorized(actor, self.service(ports))
+
+    async def check(self, request: Request) -> tuple[Actor, RequestPorts]:
+        """The caller, allowed to use the route, and what their service is built from."""
         token = await super().__call__(request)
         if token is None:
             raise NotAuthenticatedError()
@@ -86,4 +91,4 @@ class Authorize(OAuth2PasswordBearer, Generic[S]):
             raise PermissionDeniedError(
                 f"Your role does not grant the `{self.permission}` permission."
             )
-        return Authorized(actor, self.service(RequestPorts(dependencies, reads)))
+        return actor, RequestPorts(dependencies, reads)

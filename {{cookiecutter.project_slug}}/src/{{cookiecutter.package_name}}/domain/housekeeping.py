@@ -25,6 +25,7 @@ class Purged:
     refresh_tokens: int
     outbox_messages: int
     processed_messages: int
+    idempotency_records: int
 
 
 class Housekeeping:
@@ -50,6 +51,9 @@ class Housekeeping:
             ),
             processed_messages=await self._purge(
                 lambda uow, limit: uow.processed_messages.purge(kept_since, limit)
+            ),
+            idempotency_records=await self._purge(
+                lambda uow, limit: uow.idempotency_records.purge_expired(now, limit)
             ),
         )
 

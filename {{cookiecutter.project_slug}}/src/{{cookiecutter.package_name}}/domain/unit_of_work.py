@@ -5,6 +5,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from .auth.ports import RefreshTokenRepository
+from .idempotency import IdempotencyRecords
 {%- if cookiecutter.include_example_domain == "y" %}
 from .items.ports import ItemRepository
 {%- endif %}
@@ -26,6 +27,13 @@ class UnitOfWork(Protocol):
         (a check, then a write that relies on it) belong in an ordinary unit of work."""
         ...
 
+    def joined(self) -> "UnitOfWork":
+        """A unit of work inside this one's open transaction, for a use case that must share
+        it (an idempotency record and its effect: docs/idempotency.md). Entering and leaving it
+        do nothing and its `commit()` is left to this one, so a use case that acts after its
+        commit (forgets a cache entry) must not run joined: it would act before the commit."""
+        ...
+
     @property
     def users(self) -> UserRepository: ...
 
@@ -40,6 +48,9 @@ class UnitOfWork(Protocol):
 
     @property
     def processed_messages(self) -> ProcessedMessages: ...
+
+    @property
+    def idempotency_records(self) -> IdempotencyRecords: ...
 {%- if cookiecutter.include_example_domain == "y" %}
 
     @property

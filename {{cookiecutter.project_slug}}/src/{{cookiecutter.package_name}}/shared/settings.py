@@ -118,6 +118,8 @@ class Settings(BaseSettings):
     # Off only to measure or debug the database path: every read then goes to the database.
     cache_enabled: bool = True
     cache_max_entries: int = Field(default=10_000, ge=1)  # the in-process cache's bound
+    # How long an `Idempotency-Key` is remembered; housekeeping purges it afterwards.
+    idempotency_key_ttl_seconds: int = Field(default=24 * 3600, gt=0)
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
     # Calls to other services (infrastructure/http/, docs/outbound.md). Connect and read bound

@@ -5,7 +5,9 @@ from uuid import UUID
 from fastapi import APIRouter, Request, Response, status
 
 from ...domain.items.entities import Item
-from ..deps import ItemReader, ItemWriter, Pagination
+from ...domain.items.service import ItemService
+from ..deps import ItemCreator, ItemReader, ItemWriter, Pagination
+from ..idempotency import idempotent_responses, json_response
 from ..problems import problem_docs
 from ..schemas.items import ItemCreate, ItemOut, ItemUpdate
 from ..schemas.pagination import PageMeta, PageOut
@@ -19,14 +21,15 @@ router = APIRouter(
     "",
     response_model=ItemOut,
     status_code=status.HTTP_201_CREATED,
-    responses={201: {"headers": {"Location": {"description": "The new item's URL"}}}},
+    responses=idempotent_responses(201, "The new item's URL"),
 )
-async def create_item(
-    body: ItemCreate, caller: ItemWriter, request: Request, response: Response
-) -> Item:
-    item = await caller.service.create(body.to_entity(owner_id=caller.actor.user_id))
-    response.headers["Location"] = request.app.url_path_for("read_item", item_id=str(item.id))
-    return item
+async def create_item(body: ItemCreate, caller: ItemCreator, request: Request) -> Response:
+    async def create(items: ItemService) -> Response:
+        item = await items.create(body.to_entity(owner_id=caller.actor.user_id))
+        location = request.app.url_path_for("read_item", item_id=str(item.id))
+        return json_response(ItemOut.model_validate(item), status.HTTP_201_CREATED, location)
+
+    return await caller.respond(request, body, create)
 
 
 @router.get("", response_model=PageOut[ItemOut])

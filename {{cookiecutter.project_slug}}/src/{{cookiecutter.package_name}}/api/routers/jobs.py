@@ -5,7 +5,9 @@ from uuid import UUID
 from fastapi import APIRouter, Request, Response, status
 
 from ...domain.jobs.entities import Job
+from ...domain.jobs.service import JobService
 from ..deps import JobCreator, JobViewer
+from ..idempotency import idempotent_responses, json_response
 from ..problems import problem_docs
 from ..schemas.jobs import JobCreate, JobOut
 
@@ -17,17 +19,19 @@ router = APIRouter(prefix="/api/v1/jobs", tags=["jobs"], responses=problem_docs(
     response_model=JobOut,
     status_code=status.HTTP_202_ACCEPTED,
     responses={
-        202: {"headers": {"Location": {"description": "Where to see how the job goes"}}},
+        **idempotent_responses(202, "Where to see how the job goes"),
         **problem_docs(403),
     },
 )
-async def create_job(
-    body: JobCreate, caller: JobCreator, request: Request, response: Response
-) -> Job:
+async def create_job(body: JobCreate, caller: JobCreator, request: Request) -> Response:
     """Accepted, not done: the job runs in the worker; poll its `Location` for the outcome."""
-    job = await caller.service.create(caller.actor, body.kind)
-    response.headers["Location"] = request.app.url_path_for("read_job", job_id=str(job.id))
-    return job
+
+    async def create(jobs: JobService) -> Response:
+        job = await jobs.create(caller.actor, body.kind)
+        location = request.app.url_path_for("read_job", job_id=str(job.id))
+        return json_response(JobOut.model_validate(job), status.HTTP_202_ACCEPTED, location)
+
+    return await caller.respond(request, body, create)
 
 
 @router.get("/{job_id}", response_model=JobOut, responses=problem_docs(404))

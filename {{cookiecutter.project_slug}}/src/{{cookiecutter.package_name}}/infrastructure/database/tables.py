@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import JSON, ForeignKey, Index, MetaData, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from ...domain.clock import utc_now
@@ -129,3 +129,20 @@ class ProcessedMessageRow(Base):
 
     message_id: Mapped[UUID] = mapped_column(primary_key=True)
     processed_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class IdempotencyKeyRow(Base):
+    """A caller's `Idempotency-Key`, claimed in its effect's transaction (domain/idempotency.py).
+    The primary key is the unique constraint that makes a second claim of one key impossible."""
+
+    __tablename__ = "idempotency_keys"
+
+    principal_id: Mapped[UUID] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    # Null only inside the claiming transaction: what commits always has its response.
+    status: Mapped[int | None]
+    body: Mapped[bytes | None] = mapped_column(LargeBinary)
+    location: Mapped[str | None] = mapped_column(String(2048))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)  # purges go by it

@@ -1,5 +1,6 @@
 """The unit of work over one SQLAlchemy session: the repositories share its transaction."""
 
+import copy
 from collections.abc import Callable
 from types import TracebackType
 from typing import Self
@@ -7,6 +8,7 @@ from typing import Self
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .engine import SessionFactories
+from .idempotency_records import SqlIdempotencyRecords
 {% if cookiecutter.include_example_domain == "y" -%}
 from .item_repository import SqlItemRepository
 {% endif -%}
@@ -23,6 +25,7 @@ class SqlUnitOfWork:
     jobs: SqlJobRepository
     outbox: SqlOutbox
     processed_messages: SqlProcessedMessages
+    idempotency_records: SqlIdempotencyRecords
 {%- if cookiecutter.include_example_domain == "y" %}
     items: SqlItemRepository
 {%- endif %}
@@ -40,11 +43,22 @@ class SqlUnitOfWork:
         self._on_outbox_commit = on_outbox_commit
         self._reads_only = reads_only
         self._session: AsyncSession | None = None
+        self._joined = False
 
     def read_only(self) -> "SqlUnitOfWork":
         return SqlUnitOfWork(self._sessions, reads_only=True)
 
+    def joined(self) -> "SqlUnitOfWork":
+        if self._session is None:
+            raise RuntimeError("joined() outside `async with`")
+        # The same session and repositories; the block that began the transaction ends it.
+        joined = copy.copy(self)
+        joined._joined = True
+        return joined
+
     async def __aenter__(self) -> Self:
+        if self._joined:
+            return self
         # The session takes a pooled connection only at its first statement, so a unit of work
         # that a cache hit makes unnecessary costs nothing.
         factory = self._sessions.read_only if self._reads_only else self._sessions.transactional
@@ -54,6 +68,7 @@ class SqlUnitOfWork:
         self.jobs = SqlJobRepository(self._session)
         self.outbox = SqlOutbox(self._session)
         self.processed_messages = SqlProcessedMessages(self._session)
+        self.idempotency_records = SqlIdempotencyRecords(self._session)
 {%- if cookiecutter.include_example_domain == "y" %}
         self.items = SqlItemRepository(self._session)
 {%- endif %}
@@ -65,6 +80,8 @@ class SqlUnitOfWork:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
+        if self._joined:
+            return
         session, self._session = self._session, None
         if session is not None:
             # Closing rolls back whatever was not committed.
@@ -76,6 +93,8 @@ class SqlUnitOfWork:
         if self._reads_only:
             # Its statements ran without a transaction: there is nothing to commit atomically.
             raise RuntimeError("commit() in a read-only unit of work")
+        if self._joined:
+            return
         await self._session.commit()
         if self.outbox.added and self._on_outbox_commit is not None:
             self._on_outbox_commit()

@@ -105,6 +105,7 @@ def register_tasks(app: Celery, settings: Settings) -> LazyRuntime:
             refresh_tokens=purged.refresh_tokens,
             outbox_messages=purged.outbox_messages,
             processed_messages=purged.processed_messages,
+            idempotency_records=purged.idempotency_records,
             stalled_jobs_requeued=requeued,
         )
 
