@@ -14,11 +14,13 @@ from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from . import __version__
+from .api.middleware.error_boundary import ErrorBoundary
 from .api.middleware.liveness import LivenessProbe
 from .api.middleware.request_context import RequestContextMiddleware
+from .api.middleware.security import SecurityMiddleware
 from .api.middleware.telemetry import TelemetryMiddleware
 from .api.ports import ApiDependencies
-from .api.problems import install_problem_handlers
+from .api.problems import EVERY_ROUTE_STATUSES, install_problem_handlers, problem_docs
 from .api.routers import auth, health{% if cookiecutter.include_example_domain == "y" %}, items{% endif %}, jobs, metrics, users
 from .domain.auth.login_throttle import LoginThrottle, LoginThrottlePolicy
 from .domain.auth.service import SessionPolicy
@@ -91,6 +93,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         debug=settings.debug,
         lifespan=lifespan,
+        # Off in production unless DOCS_ENABLED: the document maps every endpoint for a scanner.
+        openapi_url="/openapi.json" if settings.serves_api_docs else None,
+        docs_url="/docs" if settings.serves_api_docs else None,
+        redoc_url="/redoc" if settings.serves_api_docs else None,
+        responses=problem_docs(*EVERY_ROUTE_STATUSES),
         # Paths are exact: `/api/v1/users/` is a 404, never a redirect to `/api/v1/users`.
         redirect_slashes=False,
         # FastAPI's own OpenTelemetry support would start once a tracer provider is set: a
@@ -136,9 +143,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["*"],
             expose_headers=["Location", "X-Request-ID", "Retry-After"],
         )
-    # Inside out: the server span and HTTP metrics; the liveness probe, which answers before
-    # them (a probe every few seconds would drown the traffic they describe); outermost the
-    # request context, so that every answer carries an X-Request-ID.
+    # Inside out: the deadline and the 500s; the security headers and the body limit, on
+    # those answers too; the server span and HTTP metrics, which see every status; the liveness
+    # probe, which answers before them (a probe every few seconds would drown the traffic they
+    # describe); outermost the request context, so that every answer carries an X-Request-ID.
+    app.add_middleware(ErrorBoundary, timeout_seconds=settings.request_timeout_seconds)
+    app.add_middleware(
+        SecurityMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        hsts_seconds=settings.hsts_seconds,
+        docs_paths=[
+            path
+            for path in (app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url)
+            if path is not None
+        ],
+    )
     app.add_middleware(
         TelemetryMiddleware, tracer=request_tracer(), record_request=observe_http_request
     )

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request, Response, status
 
 from ...domain.items.entities import Item
 from ..deps import ItemReader, ItemWriter, Pagination
-from ..problems import problem_docs
+from ..problems import location_header, problem_docs
 from ..schemas.items import ItemCreate, ItemOut, ItemUpdate
 from ..schemas.pagination import PageMeta, PageOut
 
@@ -17,7 +17,7 @@ router = APIRouter(prefix="/api/v1/items", tags=["items"], responses=problem_doc
     "",
     response_model=ItemOut,
     status_code=status.HTTP_201_CREATED,
-    responses={201: {"headers": {"Location": {"description": "The new item's URL"}}}},
+    responses={201: {"headers": {"Location": location_header("The new item's URL")}}},
 )
 async def create_item(
     body: ItemCreate, caller: ItemWriter, request: Request, response: Response

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request, Response, status
 
 from ...domain.jobs.entities import Job
 from ..deps import JobCreator, JobViewer
-from ..problems import problem_docs
+from ..problems import location_header, problem_docs
 from ..schemas.jobs import JobCreate, JobOut
 
 router = APIRouter(prefix="/api/v1/jobs", tags=["jobs"], responses=problem_docs(401, 422))
@@ -17,7 +17,7 @@ router = APIRouter(prefix="/api/v1/jobs", tags=["jobs"], responses=problem_docs(
     response_model=JobOut,
     status_code=status.HTTP_202_ACCEPTED,
     responses={
-        202: {"headers": {"Location": {"description": "Where to see how the job goes"}}},
+        202: {"headers": {"Location": location_header("Where to see how the job goes")}},
         **problem_docs(403),
     },
 )
