@@ -43,6 +43,7 @@ PRUNED_WHEN: dict[tuple[str, str], list[str]] = {
         "tests/unit/test_item_codec.py",
         "tests/unit/test_items_caching.py",
         "tests/e2e/test_items_api.py",
+        "tests/e2e/test_item_input_limits.py",
         "tests/e2e/test_item_cache_api.py",
         "tests/e2e/test_item_statement_counts.py",
         "tests/integration/test_item_repository.py",

@@ -163,7 +163,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("migrate", help="upgrade the database schema to the latest revision")
     admin_parser = commands.add_parser(
-        "create-admin", help="create an admin, or promote an existing user; sets the password"
+        "create-admin",
+        help="create an admin, or promote an existing user; sets the password",
+        allow_abbrev=False,  # `--password P` must not pass for `--password-stdin`
     )
     admin_parser.add_argument("--email", required=True)
     admin_parser.add_argument(

@@ -44,12 +44,10 @@ DEFAULT_DETAIL: Mapping[int, str] = {
     404: "The requested resource does not exist.",
     405: "The method is not allowed for the requested resource.",
 }
-# What FastAPI raises (as a 400) for a body it cannot parse: bytes that are not UTF-8, a broken
-# form. One rule for every malformed body, JSON syntax errors included: a 422 with `errors`.
-UNPARSABLE_BODY_DETAIL = "There was an error parsing the body"
-UNPARSABLE_BODY_ERRORS = [
-    {"field": "body", "message": "The body could not be parsed", "type": "body_unparsable"}
-]
+# FastAPI and Starlette raise a 400 for one thing only: a body they cannot parse (bytes that are
+# not UTF-8, a broken form). One rule for every malformed body, JSON syntax errors included, and
+# declared on every operation: a 422 with `errors`.
+UNPARSABLE_BODY_STATUS = 400
 # Statuses any route may answer with, whatever it does: declared on every operation.
 EVERY_ROUTE_STATUSES = (413, 500, 504)
 
@@ -106,12 +104,10 @@ def location_header(description: str) -> dict[str, Any]:
 
 async def handle_http_exception(request: Request, exc: Exception) -> ProblemResponse:
     exc = cast(HTTPException, exc)  # registered for HTTPException only
-    if exc.status_code == 400 and exc.detail == UNPARSABLE_BODY_DETAIL:
+    if exc.status_code == UNPARSABLE_BODY_STATUS:
+        unparsable = {"field": "body", "message": str(exc.detail), "type": "body_unparsable"}
         return problem_response(
-            request,
-            422,
-            "The request is invalid; see `errors` for each problem.",
-            errors=UNPARSABLE_BODY_ERRORS,
+            request, 422, "The request is invalid; see `errors` for each problem.", errors=[unparsable]
         )
     detail = exc.detail if exc.detail != HTTPStatus(exc.status_code).phrase else None
     return problem_response(
