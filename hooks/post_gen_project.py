@@ -28,6 +28,7 @@ PRUNED_WHEN: dict[tuple[str, str], list[str]] = {
     ("database", "sqlite"): [
         "bench/postgresql.py",
         "tests/integration/test_postgresql.py",
+        "tests/integration/test_database_bounds.py",
         # One SQLite file cannot be shared between pods: the API stays a single replica, and
         # the worker runs with the schedule in the API's pod (deploy/k8s/api-deployment.yaml).
         "deploy/k8s/hpa.yaml",

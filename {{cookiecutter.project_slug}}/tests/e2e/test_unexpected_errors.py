@@ -22,7 +22,10 @@ REQUEST = b"GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
 @asynccontextmanager
 async def served(app: FastAPI) -> AsyncIterator[int]:
     port = free_port()
-    config = uvicorn.Config(app, port=port, log_config=None, lifespan="off", ws="none")
+    # As `serve` runs it: no access log, the app's own logging.
+    config = uvicorn.Config(
+        app, port=port, log_config=None, access_log=False, lifespan="off", ws="none"
+    )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
 

@@ -48,6 +48,7 @@ DEFAULT_DETAIL: Mapping[int, str] = {
 # not UTF-8, a broken form). One rule for every malformed body, JSON syntax errors included, and
 # declared on every operation: a 422 with `errors`.
 UNPARSABLE_BODY_STATUS = 400
+INVALID_REQUEST_DETAIL = "The request is invalid; see `errors` for each problem."
 # Statuses any route may answer with, whatever it does: declared on every operation.
 EVERY_ROUTE_STATUSES = (413, 500, 504)
 
@@ -106,9 +107,7 @@ async def handle_http_exception(request: Request, exc: Exception) -> ProblemResp
     exc = cast(HTTPException, exc)  # registered for HTTPException only
     if exc.status_code == UNPARSABLE_BODY_STATUS:
         unparsable = {"field": "body", "message": str(exc.detail), "type": "body_unparsable"}
-        return problem_response(
-            request, 422, "The request is invalid; see `errors` for each problem.", errors=[unparsable]
-        )
+        return problem_response(request, 422, INVALID_REQUEST_DETAIL, errors=[unparsable])
     detail = exc.detail if exc.detail != HTTPStatus(exc.status_code).phrase else None
     return problem_response(
         request,
@@ -124,7 +123,7 @@ async def handle_validation_error(request: Request, exc: Exception) -> ProblemRe
     return problem_response(
         request,
         422,
-        "The request is invalid; see `errors` for each problem.",
+        INVALID_REQUEST_DETAIL,
         errors=_field_errors(exc.errors()),
     )
 
