@@ -2,6 +2,7 @@
 deadline (504), security headers, and the docs pages off in production (docs/operations.md)."""
 
 import asyncio
+from collections.abc import AsyncIterator
 
 import httpx
 
@@ -50,7 +51,7 @@ async def test_a_declared_body_over_the_limit_is_refused_unread(settings: Settin
 
 
 async def test_a_chunked_body_over_the_limit_is_a_413(settings: Settings) -> None:
-    async def chunks() -> object:
+    async def chunks() -> AsyncIterator[bytes]:
         for _ in range(10):
             yield b" " * 200
 

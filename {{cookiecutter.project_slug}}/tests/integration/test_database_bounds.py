@@ -6,7 +6,6 @@ import socket
 import time
 
 import pytest
-from asyncpg.exceptions import QueryCanceledError
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
@@ -26,7 +25,7 @@ async def test_a_statement_past_the_timeout_is_cancelled_and_the_pool_recovers()
     finally:
         await engine.dispose()
 
-    assert isinstance(cancelled.value.orig.__cause__, QueryCanceledError)
+    assert "canceling statement due to statement timeout" in str(cancelled.value)
     assert answer == 1
 
 
