@@ -29,13 +29,13 @@ from bench.postgresql import fresh_database
 from bench.scenarios import CONNECTIONS, JOB_KIND
 from bench.servers import serve
 from bench.service import (
-    ADMIN_EMAIL,
     CLI,
     JOBS_PATH,
     PROJECT,
     REDIS_URL,
     SERVICE,
     call,
+    create_admin,
     prepared_service,
     run,
     sign_in,
@@ -71,8 +71,7 @@ def main() -> int:
             env = {**prepared.env, **broker, "OUTBOX_POLL_SECONDS": "0.2"}
             if name == "embedded":  # a database of its own, with the same admin
                 run([CLI, "migrate"], env)
-                admin = [f"--email={ADMIN_EMAIL}", f"--password={prepared.password}"]
-                run([CLI, "create-admin", *admin], env)
+                create_admin(env, prepared.password)
             with serve(SERVICE, env):
                 token = sign_in(prepared.password)
                 latencies = enqueue_to_start(env, token, scratch / name)

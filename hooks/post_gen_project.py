@@ -29,6 +29,7 @@ PRUNED_WHEN: dict[tuple[str, str], list[str]] = {
         "bench/postgresql.py",
         "tests/integration/test_postgresql.py",
         "tests/integration/test_postgresql_idempotency.py",
+        "tests/integration/test_database_bounds.py",
         # One SQLite file cannot be shared between pods: the API stays a single replica, and
         # the worker runs with the schedule in the API's pod (deploy/k8s/api-deployment.yaml).
         # Its init container migrates (no Job), and one replica has no disruption to budget.
@@ -49,6 +50,7 @@ PRUNED_WHEN: dict[tuple[str, str], list[str]] = {
         "tests/unit/test_items_caching.py",
         "tests/e2e/test_items_api.py",
         "tests/e2e/test_item_idempotency.py",
+        "tests/e2e/test_item_input_limits.py",
         "tests/e2e/test_item_cache_api.py",
         "tests/e2e/test_item_statement_counts.py",
         "tests/integration/test_item_repository.py",

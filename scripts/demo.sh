@@ -33,7 +33,8 @@ make install
 .venv/bin/"$package" migrate
 # A fresh password on every run: create-admin promotes the existing admin and sets it again.
 admin_password=$(python3 -c 'import secrets; print(secrets.token_urlsafe(18))')
-.venv/bin/"$package" create-admin --email "$ADMIN_EMAIL" --password "$admin_password"
+# On stdin, never in argv: every user of the machine could read it there (`ps`).
+printf "%s\n" "$admin_password" | .venv/bin/"$package" create-admin --email "$ADMIN_EMAIL" --password-stdin
 
 # The worker (Celery, the outbox relay and, in embedded mode, the schedule) runs beside the API
 # and stops with this script however it ends; its log goes to a file, to keep this one readable.

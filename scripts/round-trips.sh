@@ -9,7 +9,7 @@ psql -q -U postgres -h 127.0.0.1 -c "CREATE DATABASE $DB"
 psql -q -U postgres -h 127.0.0.1 -c "ALTER DATABASE $DB SET log_statement = 'all'"
 export DATABASE_URL=postgresql+asyncpg://postgres@127.0.0.1:5432/$DB CACHE_ENABLED=false SECRET_KEY=$(python3 -c "import secrets; print(secrets.token_urlsafe(48))") ENVIRONMENT=development OTEL_SDK_DISABLED=true OUTBOX_POLL_SECONDS=3600
 .venv/bin/example_service migrate >/dev/null 2>&1
-.venv/bin/example_service create-admin --email rt@example.com --password 'correct horse battery staple' >/dev/null 2>&1
+echo 'correct horse battery staple' | .venv/bin/example_service create-admin --email rt@example.com --password-stdin >/dev/null 2>&1
 .venv/bin/uvicorn --factory example_service.main:create_app --port 8799 --log-level warning & PID=$!
 trap 'kill $PID; sleep 1; psql -q -U postgres -h 127.0.0.1 -c "DROP DATABASE $DB WITH (FORCE)"' EXIT
 for _ in $(seq 50); do curl -sf localhost:8799/health/live >/dev/null && break; sleep 0.2; done

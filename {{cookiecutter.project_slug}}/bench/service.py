@@ -52,8 +52,7 @@ def prepared_service(fresh_database: DatabaseFactory, pool_size: int) -> Iterato
             env = service_env(run_name, database_url, pool_size)
             run([CLI, "migrate"], env)
             password = secrets.token_urlsafe(18)
-            # `=`: a password may start with "-", which would read as an option.
-            run([CLI, "create-admin", f"--email={ADMIN_EMAIL}", f"--password={password}"], env)
+            create_admin(env, password)
             yield PreparedService(env, password)
     finally:
         forget_keys(f"{run_name}:*")
@@ -124,5 +123,12 @@ def forget_keys(pattern: str) -> None:
     run(["redis-cli", "-u", REDIS_URL, "EVAL", script, "0", pattern])
 
 
-def run(command: list[str], env: dict[str, str] | None = None) -> None:
-    subprocess.run(command, check=True, cwd=PROJECT, env=env, stdout=subprocess.DEVNULL)
+def run(command: list[str], env: dict[str, str] | None = None, stdin: str | None = None) -> None:
+    subprocess.run(
+        command, check=True, cwd=PROJECT, env=env, input=stdin, text=True, stdout=subprocess.DEVNULL
+    )
+
+
+def create_admin(env: dict[str, str], password: str) -> None:
+    # The password on stdin: the command refuses it on its command line.
+    run([CLI, "create-admin", f"--email={ADMIN_EMAIL}", "--password-stdin"], env, password + "\n")

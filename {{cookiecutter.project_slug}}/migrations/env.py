@@ -30,6 +30,10 @@ def run_migrations_offline() -> None:
 
 
 def run_migrations_on(connection: Connection) -> None:
+    if connection.dialect.name == "postgresql":
+        # A migration may rewrite a large table: the statement timeout sized for requests
+        # (DATABASE_STATEMENT_TIMEOUT_SECONDS) is not for it. LOCAL: this transaction only.
+        connection.exec_driver_sql("SET LOCAL statement_timeout = 0")
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

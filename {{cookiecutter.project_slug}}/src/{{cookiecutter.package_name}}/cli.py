@@ -7,6 +7,7 @@ the worker's probe, `worker-alive`, starts faster for importing next to nothing.
 
 import argparse
 import asyncio
+import getpass
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -18,7 +19,7 @@ from .domain.errors import DomainError
 from .infrastructure.queue.heartbeat import is_fresh
 from .infrastructure.telemetry.metrics_directory import use_metrics_directory
 from .shared.logging import configure_logging, get_logger
-from .shared.settings import InsecureSettingsError, Settings, load_settings
+from .shared.settings import Settings, SettingsError, load_settings
 
 logger = get_logger(__name__)
 
@@ -49,6 +50,7 @@ def create_admin(settings: Settings, args: argparse.Namespace) -> None:
         email = TypeAdapter(EmailStr).validate_python(args.email)
     except ValidationError as error:
         raise UsageError(f"--email {args.email!r} is not an email address") from error
+    password = read_password(from_stdin=args.password_stdin)
     from .infrastructure.database.engine import create_engine
     from .infrastructure.redis.client import connect_redis
     from .main import create_user_service
@@ -58,7 +60,7 @@ def create_admin(settings: Settings, args: argparse.Namespace) -> None:
         # Redis too, when configured: a promotion must evict the user's cached access state.
         redis = connect_redis(settings)
         try:
-            await create_user_service(settings, engine, redis).ensure_admin(email, args.password)
+            await create_user_service(settings, engine, redis).ensure_admin(email, password)
         finally:
             await engine.dispose()
             if redis is not None:
@@ -66,6 +68,19 @@ def create_admin(settings: Settings, args: argparse.Namespace) -> None:
 
     asyncio.run(ensure_admin())
     print(f"{email} is an active admin; sign in with the password given.")
+
+
+def read_password(*, from_stdin: bool) -> str:
+    """From a prompt, or the first line of stdin: never from the command line, where every user
+    of the machine can read it (`ps`) and the shell's history keeps it."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise UsageError("no terminal to ask for the password: give it on stdin, --password-stdin")
+    password = getpass.getpass("Password: ")
+    if getpass.getpass("Password again: ") != password:
+        raise UsageError("the two passwords differ")
+    return password
 
 
 def serve(settings: Settings, args: argparse.Namespace) -> None:
@@ -77,6 +92,9 @@ def serve(settings: Settings, args: argparse.Namespace) -> None:
         # adds up every process's files. One process keeps its metrics in memory instead, with
         # trace-id exemplars, which the files cannot hold (docs/observability.md).
         use_metrics_directory(settings.metrics_directory / f"serve-{args.port}")
+    from .infrastructure.security.jwt_keys import load_jwt_keys
+
+    load_jwt_keys(settings)  # bad key files: one line here, not a traceback from each worker
     uvicorn.run(
         "{{ cookiecutter.package_name }}.main:create_app",
         factory=True,
@@ -145,10 +163,16 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("migrate", help="upgrade the database schema to the latest revision")
     admin_parser = commands.add_parser(
-        "create-admin", help="create an admin, or promote an existing user; sets the password"
+        "create-admin",
+        help="create an admin, or promote an existing user; sets the password",
+        allow_abbrev=False,  # `--password P` must not pass for `--password-stdin`
     )
     admin_parser.add_argument("--email", required=True)
-    admin_parser.add_argument("--password", required=True)
+    admin_parser.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of stdin instead of asking for it",
+    )
     serve_parser = commands.add_parser("serve", help="run the HTTP API")
     serve_parser.add_argument("--host", default="127.0.0.1")
     serve_parser.add_argument("--port", type=int, default=8000)
@@ -171,7 +195,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings()
         configure_logging(settings.log_level)
         COMMANDS[args.command](settings, args)
-    except (InsecureSettingsError, UsageError, DomainError) as error:
+    except (SettingsError, UsageError, DomainError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except ValidationError as error:

@@ -15,12 +15,15 @@ from fastapi_offline import FastAPIOffline
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from . import __version__
+from .api.middleware.error_boundary import ErrorBoundary
 from .api.middleware.liveness import LivenessProbe
 from .api.middleware.request_context import RequestContextMiddleware
+from .api.middleware.security import SecurityMiddleware
 from .api.middleware.telemetry import TelemetryMiddleware
 from .api.ports import ApiDependencies
 from .api.problems import install_problem_handlers
 from .api.rate_limits import RATE_LIMIT_HEADERS
+from .api.problems import EVERY_ROUTE_STATUSES, install_problem_handlers, problem_docs
 from .api.routers import auth, health{% if cookiecutter.include_example_domain == "y" %}, items{% endif %}, jobs, metrics, users
 from .domain.auth.login_throttle import LoginThrottle, LoginThrottlePolicy
 from .domain.auth.service import SessionPolicy
@@ -50,6 +53,10 @@ from .infrastructure.telemetry.tracing import configure_tracing, flush_tracing, 
 from .shared.logging import configure_logging
 from .shared.runtime import freeze_startup_objects
 from .shared.settings import Environment, Settings, load_settings
+
+
+# Swagger UI, ReDoc, and the page Swagger UI's OAuth2 sign-in returns to (FastAPI's default).
+DOCS_PATHS = ("/docs", "/redoc", "/docs/oauth2-redirect")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -89,14 +96,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await redis.client.aclose()
         flush_tracing()
 
-    # FastAPIOffline: /docs and /redoc load Swagger UI and ReDoc from this service, not a CDN, so
-    # the pages work offline and under a same-origin Content-Security-Policy (README.md).
-    app = FastAPIOffline(
+    # Off in production unless DOCS_ENABLED: the document maps every endpoint for a scanner.
+    # Served, /docs and /redoc load Swagger UI and ReDoc from this service (FastAPIOffline), not
+    # a CDN, so the pages work offline and under a same-origin Content-Security-Policy.
+    docs = settings.serves_api_docs
+    app = (FastAPIOffline if docs else FastAPI)(
         title="{{ cookiecutter.project_name }}",
         description="{{ cookiecutter.description }}",
         version=__version__,
         debug=settings.debug,
         lifespan=lifespan,
+        openapi_url="/openapi.json" if docs else None,
+        docs_url=DOCS_PATHS[0] if docs else None,
+        redoc_url=DOCS_PATHS[1] if docs else None,
+        responses=problem_docs(*EVERY_ROUTE_STATUSES),
         # Paths are exact: `/api/v1/users/` is a 404, never a redirect to `/api/v1/users`.
         redirect_slashes=False,
         # FastAPI's own OpenTelemetry support would start once a tracer provider is set: a
@@ -152,9 +165,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 *RATE_LIMIT_HEADERS,
             ],
         )
-    # Inside out: the server span and HTTP metrics; the liveness probe, which answers before
-    # them (a probe every few seconds would drown the traffic they describe); outermost the
-    # request context, so that every answer carries an X-Request-ID.
+    # Inside out: the deadline and the 500s; the security headers and the body limit, on
+    # those answers too; the server span and HTTP metrics, which see every status; the liveness
+    # probe, which answers before them (a probe every few seconds would drown the traffic they
+    # describe); outermost the request context, so that every answer carries an X-Request-ID.
+    app.add_middleware(ErrorBoundary, timeout_seconds=settings.request_timeout_seconds)
+    app.add_middleware(
+        SecurityMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        hsts_seconds=settings.hsts_seconds,
+        docs_paths=DOCS_PATHS if docs else (),
+    )
     app.add_middleware(
         TelemetryMiddleware, tracer=request_tracer(), record_request=observe_http_request
     )

@@ -1,7 +1,9 @@
 """The console script: `migrate` and `serve`, and one-line refusals."""
 
 import asyncio
+import io
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +88,23 @@ def test_insecure_production_settings_are_refused_in_one_line(
     assert "SECRET_KEY is shorter than 32 bytes" in error
 
 
+def test_serve_refuses_a_bad_jwt_key_file_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    started: list[str] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: started.append(app))
+    (tmp_path / "jwt.pem").write_text("not a key")
+    monkeypatch.setenv("JWT_PRIVATE_KEY_FILE", str(tmp_path / "jwt.pem"))
+    monkeypatch.setenv("JWT_PUBLIC_KEY_FILE", str(tmp_path / "jwt.pub"))
+
+    assert main(["serve"]) == 2
+
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1
+    assert error.startswith("error: JWT_PRIVATE_KEY_FILE=")
+    assert started == []
+
+
 def test_invalid_settings_are_refused_in_one_line(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -122,8 +141,10 @@ def test_create_admin_creates_then_promotes_idempotently(
     assert main(["migrate"]) == 0
     capsys.readouterr()
 
-    first = main(["create-admin", "--email", "Root@Example.com", "--password", "s3cret-enough"])
-    second = main(["create-admin", "--email", "root@example.com", "--password", "another-one"])
+    monkeypatch.setattr(sys, "stdin", io.StringIO("s3cret-enough\n"))
+    first = main(["create-admin", "--email", "Root@Example.com", "--password-stdin"])
+    monkeypatch.setattr(sys, "stdin", io.StringIO("another-one\n"))
+    second = main(["create-admin", "--email", "root@example.com", "--password-stdin"])
 
     assert (first, second) == (0, 0)
     assert asyncio.run(users_table(url)) == [("root@example.com", "admin", True)]
@@ -152,6 +173,40 @@ def test_create_admin_refuses_bad_input_in_one_line(
     assert main(["migrate"]) == 0
     capsys.readouterr()
 
-    assert main(["create-admin", "--email", email, "--password", password]) == 2
+    monkeypatch.setattr(sys, "stdin", io.StringIO(password + "\n"))
+
+    assert main(["create-admin", "--email", email, "--password-stdin"]) == 2
 
     assert capsys.readouterr().err.strip() == message
+
+
+def test_create_admin_never_takes_the_password_from_the_command_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as refused:
+        main(["create-admin", "--email", "root@example.com", "--password", "s3cret-enough"])
+
+    assert refused.value.code == 2
+    assert "unrecognized arguments: --password" in capsys.readouterr().err
+
+
+def test_create_admin_without_a_terminal_asks_for_stdin(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))  # not a terminal: nobody to prompt
+
+    assert main(["create-admin", "--email", "root@example.com"]) == 2
+
+    assert "--password-stdin" in capsys.readouterr().err
+
+
+def test_create_admin_prompts_twice_for_the_password(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    answers = iter(["s3cret-enough", "s3cret-enougH"])
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
+    monkeypatch.setattr("getpass.getpass", lambda _prompt: next(answers))
+
+    assert main(["create-admin", "--email", "root@example.com"]) == 2
+
+    assert capsys.readouterr().err.strip() == "error: the two passwords differ"

@@ -2,6 +2,7 @@
 
 import httpx
 from fastapi import FastAPI
+from openapi_spec_validator import validate
 
 from .problems import assert_problem
 
@@ -61,3 +62,29 @@ async def test_the_openapi_document_describes_problems(client: httpx.AsyncClient
     schema = (await client.get("/openapi.json")).json()
 
     assert "Problem" in schema["components"]["schemas"]
+
+
+async def test_the_openapi_document_validates_against_openapi_3_1(
+    client: httpx.AsyncClient,
+) -> None:
+    schema = (await client.get("/openapi.json")).json()
+
+    assert schema["openapi"].startswith("3.1")
+    validate(schema)  # raises, naming the first place where the document is not OpenAPI
+
+
+async def test_every_operation_declares_every_status_it_may_answer(
+    client: httpx.AsyncClient,
+) -> None:
+    schema = (await client.get("/openapi.json")).json()
+    undeclared = []
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            expected = {"413", "500", "504"}  # the body limit, a bug, the deadline
+            if operation.get("parameters") or operation.get("requestBody"):
+                expected.add("422")
+            missing = expected - set(operation["responses"])
+            if missing:
+                undeclared.append(f"{method.upper()} {path}: {sorted(missing)}")
+
+    assert undeclared == []

@@ -5,6 +5,7 @@ from pydantic import ValidationError
 
 from {{ cookiecutter.package_name }}.shared.settings import (
     DEFAULT_SECRET_KEY,
+    Environment,
     InsecureSettingsError,
     Settings,
     load_settings,
@@ -40,6 +41,7 @@ def test_safe_production_settings_load() -> None:
         ({"secret_key": DEFAULT_SECRET_KEY}, "SECRET_KEY is the development default"),
         ({"secret_key": "x" * 31}, "SECRET_KEY is shorter than 32 bytes"),
         ({"debug": True}, "DEBUG is on"),
+        ({"cors_origins": "*"}, "CORS_ORIGINS is \\*"),
 {%- if cookiecutter.database == "postgresql" %}
         ({"database_url": "sqlite+aiosqlite:///./app.sqlite3"}, "DATABASE_URL points at SQLite"),
 {%- endif %}
@@ -83,3 +85,35 @@ def test_defaults_follow_the_contract() -> None:
 def test_the_mail_webhook_is_an_http_url(url: str) -> None:
     with pytest.raises(ValidationError, match="mail_webhook_url"):
         Settings(_env_file=None, mail_webhook_url=url)
+
+
+def test_the_bounds_have_their_stated_defaults() -> None:
+    settings = Settings(_env_file=None)
+
+    assert settings.request_timeout_seconds == 5
+    assert settings.database_statement_timeout_seconds == 3
+    assert settings.database_connect_timeout_seconds == 2
+    # Every wait inside a request ends before the request's deadline.
+    assert settings.database_pool_timeout_seconds < settings.request_timeout_seconds
+    assert settings.database_statement_timeout_seconds < settings.request_timeout_seconds
+    assert settings.max_body_bytes == 1024 * 1024
+    assert settings.hsts_seconds == 0
+
+
+@pytest.mark.parametrize(
+    ("environment", "docs_enabled", "served"),
+    [
+        ("development", None, True),
+        ("production", None, False),
+        ("production", True, True),
+        ("development", False, False),
+    ],
+)
+def test_the_api_docs_are_off_in_production_unless_enabled(
+    environment: str, docs_enabled: bool | None, served: bool
+) -> None:
+    settings = Settings(
+        _env_file=None, environment=Environment(environment), docs_enabled=docs_enabled
+    )
+
+    assert settings.serves_api_docs is served

@@ -30,7 +30,7 @@ from ..domain.actor import Actor
 from ..domain.idempotency import IdempotentRequest, RecordedResponse
 from ..domain.unit_of_work import UnitOfWork
 from .ports import RequestPorts
-from .problems import problem_docs
+from .problems import location_header, problem_docs
 from .security import Authorize, ServiceFactory
 
 S = TypeVar("S")
@@ -97,10 +97,12 @@ def json_response(content: BaseModel, status: int, location: str) -> JSONRespons
 
 def idempotent_responses(status: int, location: str) -> dict[int | str, dict[str, Any]]:
     """OpenAPI `responses=` of an idempotent route: its headers, and the key's problems."""
-    text = {"schema": {"type": "string"}}
     headers = {
-        "Location": {"description": location, **text},
-        REPLAYED: {"description": "`true` on the repeat of a request already answered", **text},
+        "Location": location_header(location),
+        REPLAYED: {
+            "description": "`true` on the repeat of a request already answered",
+            "schema": {"type": "string"},
+        },
     }
     return {status: {"headers": headers}, **problem_docs(409, 422)}
 

@@ -44,6 +44,13 @@ DEFAULT_DETAIL: Mapping[int, str] = {
     404: "The requested resource does not exist.",
     405: "The method is not allowed for the requested resource.",
 }
+# FastAPI and Starlette raise a 400 for one thing only: a body they cannot parse (bytes that are
+# not UTF-8, a broken form). One rule for every malformed body, JSON syntax errors included, and
+# declared on every operation: a 422 with `errors`.
+UNPARSABLE_BODY_STATUS = 400
+INVALID_REQUEST_DETAIL = "The request is invalid; see `errors` for each problem."
+# Statuses any route may answer with, whatever it does: declared on every operation.
+EVERY_ROUTE_STATUSES = (413, 500, 504)
 
 logger = get_logger(__name__)
 
@@ -61,16 +68,22 @@ def problem_response(
     headers: Mapping[str, str] | None = None,
     **extensions: Any,
 ) -> ProblemResponse:
-    body = {
+    body = problem_body(request.url.path, status, detail, type_=type_, **extensions)
+    return ProblemResponse(body, status_code=status, headers=headers)
+
+
+def problem_body(
+    instance: str, status: int, detail: str, *, type_: str = "about:blank", **extensions: Any
+) -> dict[str, Any]:
+    return {
         "type": type_,
         "title": HTTPStatus(status).phrase,
         "status": status,
         "detail": detail,
-        "instance": request.url.path,
+        "instance": instance,
         "trace_id": current_trace_id(),
         **extensions,
     }
-    return ProblemResponse(body, status_code=status, headers=headers)
 
 
 def problem_docs(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -85,8 +98,16 @@ def problem_docs(*statuses: int) -> dict[int | str, dict[str, Any]]:
     }
 
 
+def location_header(description: str) -> dict[str, Any]:
+    """The OpenAPI entry of a `Location` header: with a schema, which OpenAPI requires."""
+    return {"description": description, "schema": {"type": "string", "format": "uri-reference"}}
+
+
 async def handle_http_exception(request: Request, exc: Exception) -> ProblemResponse:
     exc = cast(HTTPException, exc)  # registered for HTTPException only
+    if exc.status_code == UNPARSABLE_BODY_STATUS:
+        unparsable = {"field": "body", "message": str(exc.detail), "type": "body_unparsable"}
+        return problem_response(request, 422, INVALID_REQUEST_DETAIL, errors=[unparsable])
     detail = exc.detail if exc.detail != HTTPStatus(exc.status_code).phrase else None
     return problem_response(
         request,
@@ -102,7 +123,7 @@ async def handle_validation_error(request: Request, exc: Exception) -> ProblemRe
     return problem_response(
         request,
         422,
-        "The request is invalid; see `errors` for each problem.",
+        INVALID_REQUEST_DETAIL,
         errors=_field_errors(exc.errors()),
     )
 
@@ -143,6 +164,8 @@ def _domain_error_headers(exc: DomainError) -> dict[str, str] | None:
 
 
 async def handle_unexpected_error(request: Request, exc: Exception) -> ProblemResponse:
+    # A backstop for the outer middleware only: ErrorBoundary answers for the app itself, and
+    # logs once (Starlette re-raises after this handler, and the server logs the error again).
     logger.exception("unhandled error", path=request.url.path, method=request.method)
     return problem_response(request, 500, "An unexpected error occurred.")
 

@@ -24,7 +24,11 @@ class Environment(StrEnum):
     PRODUCTION = "production"
 
 
-class InsecureSettingsError(RuntimeError):
+class SettingsError(RuntimeError):
+    """The settings cannot work; the message says why in one line (the CLI prints it)."""
+
+
+class InsecureSettingsError(SettingsError):
     """The settings are unsafe for production; the message says why in one line."""
 
 
@@ -37,6 +41,14 @@ class Settings(BaseSettings):
     debug: bool = False
     secret_key: str = DEFAULT_SECRET_KEY
     log_level: str = "INFO"
+    # Bounds of every request (docs/operations.md, "Bounds"): past the deadline it is cancelled
+    # and answered with a 504 problem; a larger body is a 413 problem, refused unread.
+    request_timeout_seconds: float = Field(default=5.0, gt=0)
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1)
+    # Strict-Transport-Security's max-age; 0 sends none (set it once the service is HTTPS only).
+    hsts_seconds: int = Field(default=0, ge=0)
+    # The docs pages and the OpenAPI document; unset, served everywhere but in production.
+    docs_enabled: bool | None = None
 
     database_url: str = EMBEDDED_DATABASE_URL
     database_pool_size: int = Field(default=10, ge=1)
@@ -44,7 +56,12 @@ class Settings(BaseSettings):
     # as it is returned, so under load above the pool size every request paid a connect
     # (measured: uncached reads at 0.58 of their throughput; docs/database.md).
     database_max_overflow: int = Field(default=0, ge=0)
-    database_pool_timeout_seconds: float = Field(default=10.0, gt=0)
+    # How long a request waits for a pooled connection, and for a new one to open; below the
+    # request deadline, so that a saturated pool or an unreachable server answers in time.
+    database_pool_timeout_seconds: float = Field(default=2.0, gt=0)
+    database_connect_timeout_seconds: float = Field(default=2.0, gt=0)
+    # PostgreSQL cancels a statement running longer (its `statement_timeout`).
+    database_statement_timeout_seconds: float = Field(default=3.0, gt=0)
     database_pool_recycle_seconds: int = Field(default=1800, ge=-1)
     database_echo: bool = False
 
@@ -178,6 +195,12 @@ class Settings(BaseSettings):
     def is_embedded_database(self) -> bool:
         return self.database_url.startswith("sqlite")
 
+    @property
+    def serves_api_docs(self) -> bool:
+        if self.docs_enabled is None:
+            return self.environment is not Environment.PRODUCTION
+        return self.docs_enabled
+
     def production_problems(self) -> list[str]:
         """Why these settings must not serve production traffic (empty when they may)."""
         if self.environment is not Environment.PRODUCTION:
@@ -189,6 +212,8 @@ class Settings(BaseSettings):
             problems.append(f"SECRET_KEY is shorter than {MIN_SECRET_KEY_BYTES} bytes")
         if self.debug:
             problems.append("DEBUG is on")
+        if "*" in self.cors_origins:
+            problems.append("CORS_ORIGINS is *; name the origins")
 {%- if cookiecutter.database == "postgresql" %}
         if self.is_embedded_database:
             problems.append("DATABASE_URL points at SQLite; production needs PostgreSQL")

@@ -2,13 +2,12 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response, status
-from fastapi.security import OAuth2PasswordRequestForm
+from fastapi import APIRouter, Form, Request, Response, status
 
 from ...domain.users.entities import User
 from ..deps import AuthServiceDep, UserServiceDep
 from ..problems import problem_docs
-from ..schemas.auth import RefreshIn, TokenOut
+from ..schemas.auth import PasswordSignIn, RefreshIn, TokenOut
 from ..schemas.users import RegisterIn, UserOut
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"], responses=problem_docs(422, 429))
@@ -29,7 +28,7 @@ async def register(body: RegisterIn, users: UserServiceDep) -> User:
 
 @router.post("/token", response_model=TokenOut, responses=problem_docs(401, 429))
 async def issue_token(
-    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    form: Annotated[PasswordSignIn, Form()],
     auth: AuthServiceDep,
     request: Request,
     response: Response,
@@ -37,7 +36,7 @@ async def issue_token(
     """Sign in with `username` (the email) and `password` as a form, per the OAuth2 password
     flow, which is what the docs page's Authorize button sends."""
     client = request.client.host if request.client else "unknown"
-    pair = await auth.login(form.username, form.password, client)
+    pair = await auth.login(form.username, form.password.get_secret_value(), client)
     response.headers.update(NO_STORE)
     return TokenOut.from_pair(pair)
 

@@ -1,10 +1,11 @@
 """Token bodies, in the shape of RFC 6749 section 5.1 (the OAuth2 token response)."""
 
-from typing import Literal, Self
+from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 from ...domain.auth.entities import TokenPair
+from .storable import STORABLE_SECRET, StorableText
 
 
 class TokenOut(BaseModel):
@@ -25,4 +26,15 @@ class TokenOut(BaseModel):
 class RefreshIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    refresh_token: SecretStr = Field(min_length=1, max_length=512)
+    refresh_token: Annotated[SecretStr, Field(min_length=1, max_length=512), STORABLE_SECRET]
+
+
+class PasswordSignIn(BaseModel):
+    """The OAuth2 password grant's form (RFC 6749 section 4.3.2), which the docs page's
+    Authorize button sends: FastAPI's `OAuth2PasswordRequestForm`, with the storable-text check
+    (the username is looked up in the database)."""
+
+    grant_type: Annotated[str | None, Field(pattern="^password$")] = None
+    username: StorableText
+    password: Annotated[SecretStr, STORABLE_SECRET]
+    scope: str = ""

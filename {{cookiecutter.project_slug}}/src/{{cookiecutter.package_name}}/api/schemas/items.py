@@ -23,11 +23,14 @@ from ...domain.items.entities import (
     Item,
     ItemChanges,
 )
+from .storable import STORABLE
 
 ItemName = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=NAME_MAX_LENGTH)
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=NAME_MAX_LENGTH),
+    STORABLE,
 ]
-ItemDescription = Annotated[str, StringConstraints(max_length=DESCRIPTION_MAX_LENGTH)]
+ItemDescription = Annotated[str, StringConstraints(max_length=DESCRIPTION_MAX_LENGTH), STORABLE]
 Price = Annotated[
     Decimal,
     Field(ge=0, le=PRICE_MAX, decimal_places=2, examples=["19.99"]),

@@ -18,9 +18,12 @@ from pydantic import (
 from ...domain.permissions import Role
 from ...domain.users.entities import FULL_NAME_MAX_LENGTH, UserChanges
 from ...domain.users.passwords import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
+from .storable import STORABLE, STORABLE_SECRET
 
 FullName = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=FULL_NAME_MAX_LENGTH)
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=FULL_NAME_MAX_LENGTH),
+    STORABLE,
 ]
 
 
@@ -29,7 +32,11 @@ class RegisterIn(BaseModel):
 
     email: EmailStr
     # SecretStr: printed as `**********`, so a stray log line or repr cannot leak it.
-    password: SecretStr = Field(min_length=PASSWORD_MIN_LENGTH, max_length=PASSWORD_MAX_LENGTH)
+    password: Annotated[
+        SecretStr,
+        Field(min_length=PASSWORD_MIN_LENGTH, max_length=PASSWORD_MAX_LENGTH),
+        STORABLE_SECRET,
+    ]
     full_name: FullName | None = None
 
 

@@ -51,9 +51,20 @@ def _create_postgresql_engine(settings: Settings) -> AsyncEngine:
         pool_timeout=settings.database_pool_timeout_seconds,
         pool_recycle=settings.database_pool_recycle_seconds,
         poolclass=WaitCountingPool,  # SQLAlchemy's own, counting waits (pool_metrics.py)
+        connect_args=postgresql_connect_args(settings),
     )
     event.listen(engine.sync_engine, "checkout", _discard_if_closed)
     return engine
+
+
+def postgresql_connect_args(settings: Settings) -> dict[str, Any]:
+    """asyncpg's: a server that does not answer fails the connect in time, and the server itself
+    cancels a statement that runs too long, which frees its locks and its connection too."""
+    statement_timeout_ms = round(settings.database_statement_timeout_seconds * 1000)
+    return {
+        "timeout": settings.database_connect_timeout_seconds,
+        "server_settings": {"statement_timeout": str(statement_timeout_ms)},
+    }
 
 
 def read_only(engine: AsyncEngine) -> AsyncEngine:

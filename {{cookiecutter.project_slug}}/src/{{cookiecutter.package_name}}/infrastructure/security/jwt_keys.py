@@ -6,6 +6,7 @@ asymmetric algorithm), so other services can verify them holding only the public
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ec import (
     EllipticCurvePrivateKey,
@@ -14,12 +15,12 @@ from cryptography.hazmat.primitives.asymmetric.ec import (
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey, RSAPublicKey
 from cryptography.hazmat.primitives.serialization import load_pem_private_key, load_pem_public_key
 
-from ...shared.settings import Settings
+from ...shared.settings import Settings, SettingsError
 
 DEFAULT_ASYMMETRIC_ALGORITHM = "RS256"
 
 
-class JwtKeyError(RuntimeError):
+class JwtKeyError(SettingsError):
     """The JWT key settings cannot work; the message says why in one line."""
 
 
@@ -44,8 +45,8 @@ def load_jwt_keys(settings: Settings) -> JwtKeys:
         raise JwtKeyError("JWT_PRIVATE_KEY_FILE and JWT_PUBLIC_KEY_FILE must be set together")
     algorithm = DEFAULT_ASYMMETRIC_ALGORITHM if symmetric else settings.jwt_algorithm
     # Parsed once here: parsing PEM on every request would cost more than the signature check.
-    private_key = load_pem_private_key(Path(private_file).read_bytes(), password=None)
-    public_key = load_pem_public_key(Path(public_file).read_bytes())
+    private_key = _load_pem("JWT_PRIVATE_KEY_FILE", private_file, private=True)
+    public_key = _load_pem("JWT_PUBLIC_KEY_FILE", public_file, private=False)
     if algorithm.startswith("ES"):
         if isinstance(private_key, EllipticCurvePrivateKey) and isinstance(
             public_key, EllipticCurvePublicKey
@@ -54,3 +55,18 @@ def load_jwt_keys(settings: Settings) -> JwtKeys:
     elif isinstance(private_key, RSAPrivateKey) and isinstance(public_key, RSAPublicKey):
         return JwtKeys(algorithm, private_key, public_key)
     raise JwtKeyError(f"the JWT key files do not hold {algorithm} keys")
+
+
+def _load_pem(setting: str, path: str, *, private: bool) -> Any:
+    """The key in the file, or a JwtKeyError naming the setting: refused at start-up, in one
+    line, rather than as a traceback or at the first sign-in."""
+    kind = "private" if private else "public"
+    try:
+        pem = Path(path).read_bytes()
+    except OSError as error:
+        raise JwtKeyError(f"{setting}={path} cannot be read: {error.strerror}") from error
+    try:
+        return load_pem_private_key(pem, password=None) if private else load_pem_public_key(pem)
+    except (ValueError, TypeError) as error:
+        # TypeError: an encrypted key, which would need a password the service does not have.
+        raise JwtKeyError(f"{setting}={path} is not an unencrypted PEM {kind} key") from error
