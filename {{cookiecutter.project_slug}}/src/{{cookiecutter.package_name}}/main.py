@@ -21,9 +21,8 @@ from .api.middleware.request_context import RequestContextMiddleware
 from .api.middleware.security import SecurityMiddleware
 from .api.middleware.telemetry import TelemetryMiddleware
 from .api.ports import ApiDependencies
-from .api.problems import install_problem_handlers
-from .api.rate_limits import RATE_LIMIT_HEADERS
 from .api.problems import EVERY_ROUTE_STATUSES, install_problem_handlers, problem_docs
+from .api.rate_limits import RATE_LIMIT_HEADERS
 from .api.routers import auth, health{% if cookiecutter.include_example_domain == "y" %}, items{% endif %}, jobs, metrics, users
 from .domain.auth.login_throttle import LoginThrottle, LoginThrottlePolicy
 from .domain.auth.service import SessionPolicy
@@ -53,7 +52,6 @@ from .infrastructure.telemetry.tracing import configure_tracing, flush_tracing, 
 from .shared.logging import configure_logging
 from .shared.runtime import freeze_startup_objects
 from .shared.settings import Environment, Settings, load_settings
-
 
 # Swagger UI, ReDoc, and the page Swagger UI's OAuth2 sign-in returns to (FastAPI's default).
 DOCS_PATHS = ("/docs", "/redoc", "/docs/oauth2-redirect")
