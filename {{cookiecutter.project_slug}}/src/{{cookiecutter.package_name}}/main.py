@@ -19,9 +19,10 @@ from .api.middleware.request_context import RequestContextMiddleware
 from .api.middleware.telemetry import TelemetryMiddleware
 from .api.ports import ApiDependencies
 from .api.problems import install_problem_handlers
-from .api.routers import auth, health{% if cookiecutter.include_example_domain == "y" %}, items{% endif %}, jobs, metrics, users
+from .api.routers import auth, auth_sessions, health{% if cookiecutter.include_example_domain == "y" %}, items{% endif %}, jobs, metrics, passwords, users
 from .domain.auth.login_throttle import LoginThrottle, LoginThrottlePolicy
 from .domain.auth.service import SessionPolicy
+from .domain.users.passwords import PasswordPolicy
 from .domain.users.service import UserService
 from .infrastructure.cache.caches import Caches, in_process_caches, redis_caches
 from .infrastructure.database.access_states import SqlAccessStates
@@ -39,6 +40,7 @@ from .infrastructure.redis.health import RedisHealthCheck
 from .infrastructure.security.access_tokens import JwtAccessTokens
 from .infrastructure.security.attempt_counters import InProcessAttemptCounter, RedisAttemptCounter
 from .infrastructure.security.password_hasher import Argon2PasswordHasher
+from .infrastructure.security.password_strength import ZxcvbnPasswordStrength
 from .infrastructure.telemetry.exposition import MetricsExposition, mark_this_process_dead
 from .infrastructure.telemetry.health_metrics import observed
 from .infrastructure.telemetry.metrics import observe_http_request
@@ -116,6 +118,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             reuse_grace_seconds=settings.refresh_reuse_grace_seconds,
         ),
         metrics=exposition,
+        password_strength=ZxcvbnPasswordStrength(),
+        reset_throttle=create_login_throttle(
+            settings, redis, scope="password-reset", attempts="password reset attempts"
+        ),
     )
     install_problem_handlers(app)
     # The probes first: they must answer at once even under load. Then the busiest router,
@@ -127,6 +133,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(users.router)
     app.include_router(jobs.router)
     app.include_router(auth.router)
+    app.include_router(auth_sessions.router)
+    app.include_router(passwords.router)
     app.include_router(metrics.router)  # last: tried only by requests no other route matched
     if settings.cors_origins:
         app.add_middleware(
@@ -158,7 +166,13 @@ def create_caches(settings: Settings, engine: AsyncEngine, redis: RedisGuard | N
     return in_process_caches(settings, database_states)
 
 
-def create_login_throttle(settings: Settings, redis: RedisGuard | None) -> LoginThrottle:
+def create_login_throttle(
+    settings: Settings,
+    redis: RedisGuard | None,
+    *,
+    scope: str = "login",
+    attempts: str = "failed sign-ins",
+) -> LoginThrottle:
     # In Redis when there is one, so that every API process counts the same failures.
     counter = (
         InProcessAttemptCounter()
@@ -169,6 +183,8 @@ def create_login_throttle(settings: Settings, redis: RedisGuard | None) -> Login
         max_failures_per_account=settings.login_max_failures_per_account,
         max_failures_per_client=settings.login_max_failures_per_client,
         window_seconds=settings.login_failure_window_seconds,
+        scope=scope,
+        attempts=attempts,
     )
     return LoginThrottle(counter, policy)
 
@@ -183,4 +199,5 @@ def create_user_service(
         Argon2PasswordHasher.from_settings(settings),
         caches.access_states,
         caches.profiles,
+        PasswordPolicy(ZxcvbnPasswordStrength()),
     )

@@ -5,29 +5,27 @@ from uuid import uuid4
 
 from {{ cookiecutter.package_name }}.domain.auth.entities import RefreshToken, RefreshTokenFamily
 from {{ cookiecutter.package_name }}.domain.housekeeping import Housekeeping, HousekeepingPolicy
-from {{ cookiecutter.package_name }}.domain.mail import Email
 from {{ cookiecutter.package_name }}.domain.outbox import SEND_WELCOME_EMAIL, OutboxMessage
 from {{ cookiecutter.package_name }}.domain.users.entities import User
+from {{ cookiecutter.package_name }}.domain.users.passwords import PasswordPolicy
 from {{ cookiecutter.package_name }}.domain.users.service import UserService
 from {{ cookiecutter.package_name }}.domain.users.welcome import WelcomeEmails
 
-from .auth_fakes import FakePasswordHasher, RecordingAccessStates
+from .auth_fakes import FakePasswordHasher, ListedPasswordStrength, Mailbox, RecordingAccessStates
 from .fakes import FakeUnitOfWork, InMemoryCache
 
 NOW = datetime(2026, 12, 2, 12, tzinfo=UTC)
 
 
-class SentMail:
-    def __init__(self) -> None:
-        self.sent: list[Email] = []
-
-    async def send(self, email: Email) -> None:
-        self.sent.append(email)
-
-
 async def test_registration_commits_the_welcome_message_with_the_account() -> None:
     uow = FakeUnitOfWork()
-    users = UserService(uow, FakePasswordHasher(), RecordingAccessStates(), InMemoryCache())
+    users = UserService(
+        uow,
+        FakePasswordHasher(),
+        RecordingAccessStates(),
+        InMemoryCache(),
+        PasswordPolicy(ListedPasswordStrength()),
+    )
 
     user = await users.register("ann@example.com", "correct horse battery", "Ann")
 
@@ -37,7 +35,7 @@ async def test_registration_commits_the_welcome_message_with_the_account() -> No
 
 
 async def test_the_welcome_email_goes_out_once_per_message() -> None:
-    uow, mail = FakeUnitOfWork(), SentMail()
+    uow, mail = FakeUnitOfWork(), Mailbox()
     user = User(email="ann@example.com", password_hash="x", full_name="Ann")
     uow.committed_users.rows[user.id] = user
     welcome = WelcomeEmails(lambda: uow, mail)
@@ -53,7 +51,7 @@ async def test_the_welcome_email_goes_out_once_per_message() -> None:
 
 
 async def test_no_welcome_for_an_account_deactivated_meanwhile() -> None:
-    uow, mail = FakeUnitOfWork(), SentMail()
+    uow, mail = FakeUnitOfWork(), Mailbox()
     user = User(email="ann@example.com", password_hash="x", is_active=False)
     uow.committed_users.rows[user.id] = user
 

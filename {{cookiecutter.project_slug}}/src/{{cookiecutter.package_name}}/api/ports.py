@@ -18,6 +18,7 @@ from ..domain.items.entities import Item
 {%- endif %}
 from ..domain.unit_of_work import UnitOfWork
 from ..domain.users.entities import UserProfile
+from ..domain.users.passwords import PasswordStrengthEstimator
 from ..domain.users.ports import PasswordHasher
 
 K_contra = TypeVar("K_contra", contravariant=True)
@@ -63,6 +64,9 @@ class ApiDependencies:
     password_hasher: PasswordHasher
     login_throttle: LoginThrottle
     session_policy: SessionPolicy
+    password_strength: PasswordStrengthEstimator
+    # Reset requests and confirmations, counted like sign-ins but apart from them.
+    reset_throttle: LoginThrottle
     metrics: MetricsPage
 
 

@@ -110,6 +110,8 @@ class Settings(BaseSettings):
     login_max_failures_per_account: int = Field(default=5, ge=1)
     login_max_failures_per_client: int = Field(default=20, ge=1)
     login_failure_window_seconds: int = Field(default=900, gt=0)
+    # How long a mailed password reset token works (it works once).
+    password_reset_ttl_seconds: int = Field(default=1800, gt=0)
 
     cache_ttl_seconds: int = Field(default=300, gt=0)
     # Off only to measure or debug the database path: every read then goes to the database.
