@@ -64,6 +64,7 @@ class AuthService:
                 await self._upgrade_hash(uow, user, check.new_hash)
             family = RefreshTokenFamily(
                 user_id=user.id,
+                created_at=self._clock(),
                 user_agent=None if user_agent is None else user_agent[:USER_AGENT_MAX_LENGTH],
                 client=client,
             )
