@@ -1,7 +1,7 @@
 """Passwords: reset by mail when forgotten (`/api/v1/auth/password-reset`), and change when
 known (`/api/v1/users/me/password`)."""
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, Request, Response, status
 
 from ..deps import PasswordChanger, PasswordResetsDep
 from ..problems import problem_docs
@@ -17,14 +17,16 @@ def client_address(request: Request) -> str:
 @router.post(
     "/api/v1/auth/password-reset",
     status_code=status.HTTP_202_ACCEPTED,
+    response_class=Response,
     responses=problem_docs(429),
 )
 async def request_password_reset(
     body: PasswordResetIn, resets: PasswordResetsDep, request: Request
-) -> None:
+) -> Response:
     """Mail a reset token to the address, if it has an account. The answer is the same either
     way, so it tells nobody whether the address is registered."""
     await resets.request(body.email, client_address(request))
+    return Response(status_code=status.HTTP_202_ACCEPTED)
 
 
 @router.post(
