@@ -55,10 +55,20 @@ async def test_the_caller_sees_their_sessions_and_which_is_theirs(
     body = response.json()
     assert body["meta"] == {"total": 2, "limit": 20, "offset": 0}
     phone_session, laptop_session = body["data"]  # newest first
-    assert (laptop_session["user_agent"], laptop_session["current"]) == ("Firefox on a laptop", True)
+    assert (laptop_session["user_agent"], laptop_session["current"]) == (
+        "Firefox on a laptop",
+        True,
+    )
     assert (phone_session["user_agent"], phone_session["current"]) == ("Safari on a phone", False)
     assert laptop_session["client"] == "127.0.0.1"
-    assert set(laptop_session) == {"sid", "created_at", "last_used_at", "user_agent", "client", "current"}
+    assert set(laptop_session) == {
+        "sid",
+        "created_at",
+        "last_used_at",
+        "user_agent",
+        "client",
+        "current",
+    }
 
 
 async def test_ending_a_session_refuses_its_tokens_from_the_next_request(
@@ -68,7 +78,9 @@ async def test_ending_a_session_refuses_its_tokens_from_the_next_request(
     listed = (await client.get(SESSIONS, headers=bearer(laptop["access_token"]))).json()["data"]
     [phone_sid] = [session["sid"] for session in listed if not session["current"]]
 
-    response = await client.delete(f"{SESSIONS}/{phone_sid}", headers=bearer(laptop["access_token"]))
+    response = await client.delete(
+        f"{SESSIONS}/{phone_sid}", headers=bearer(laptop["access_token"])
+    )
 
     assert (response.status_code, response.content) == (204, b"")
     assert not await can_read_me(client, phone)
@@ -103,7 +115,9 @@ async def test_another_users_session_is_a_404_and_stays(
         response = await client.delete(f"{SESSIONS}/{sid}", headers=bearer(laptop["access_token"]))
         assert_problem(response, 404)
     assert await can_read_me(client, bob)
-    assert_problem(await client.delete(f"{SESSIONS}/not-an-id", headers=bearer(laptop["access_token"])), 422)
+    assert_problem(
+        await client.delete(f"{SESSIONS}/not-an-id", headers=bearer(laptop["access_token"])), 422
+    )
 
 
 async def test_sessions_need_a_signed_in_caller(client: httpx.AsyncClient) -> None:
@@ -125,7 +139,9 @@ async def test_changing_the_password_ends_the_other_sessions(
     assert (response.status_code, response.content) == (204, b"")
     assert not await can_read_me(client, phone)
     assert await can_read_me(client, laptop)
-    assert_problem(await client.post(f"{AUTH}/token", data={"username": EMAIL, "password": PASSWORD}), 401)
+    assert_problem(
+        await client.post(f"{AUTH}/token", data={"username": EMAIL, "password": PASSWORD}), 401
+    )
     assert await sign_in(client, EMAIL, NEW_PASSWORD)
 
 

@@ -123,7 +123,9 @@ def test_create_admin_creates_then_promotes_idempotently(
     capsys.readouterr()
 
     first = main(["create-admin", "--email", "Root@Example.com", "--password", "s3cret-enough"])
-    second = main(["create-admin", "--email", "root@example.com", "--password", "another-one"])
+    second = main(
+        ["create-admin", "--email", "root@example.com", "--password", "another sturdy passphrase"]
+    )
 
     assert (first, second) == (0, 0)
     assert asyncio.run(users_table(url)) == [("root@example.com", "admin", True)]

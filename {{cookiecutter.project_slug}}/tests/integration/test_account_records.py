@@ -7,7 +7,11 @@ from uuid import uuid4
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from {{ cookiecutter.package_name }}.domain.auth.entities import PasswordResetToken, RefreshToken, RefreshTokenFamily
+from {{ cookiecutter.package_name }}.domain.auth.entities import (
+    PasswordResetToken,
+    RefreshToken,
+    RefreshTokenFamily,
+)
 from {{ cookiecutter.package_name }}.domain.auth.refresh_tokens import new_refresh_token
 from {{ cookiecutter.package_name }}.domain.clock import utc_now
 from {{ cookiecutter.package_name }}.domain.users.entities import User

@@ -89,4 +89,6 @@ async def test_zxcvbn_weighs_the_account_s_own_words() -> None:
     password = "kwisatzhaderach77"
 
     assert not (await strength.estimate(password, [])).is_weak
-    assert (await strength.estimate(password, ["kwisatzhaderach@example.com", "kwisatzhaderach"])).is_weak
+    assert (
+        await strength.estimate(password, ["kwisatzhaderach@example.com", "kwisatzhaderach"])
+    ).is_weak

@@ -13,7 +13,6 @@ from {{ cookiecutter.package_name }}.domain.auth.password_reset import PasswordR
 from {{ cookiecutter.package_name }}.domain.auth.refresh_tokens import hash_reset_token
 from {{ cookiecutter.package_name }}.domain.auth.reset_emails import PasswordResetEmails
 from {{ cookiecutter.package_name }}.domain.outbox import SEND_PASSWORD_RESET_EMAIL
-from {{ cookiecutter.package_name }}.domain.users.entities import User
 from {{ cookiecutter.package_name }}.domain.users.errors import WeakPasswordError
 from {{ cookiecutter.package_name }}.domain.users.passwords import PasswordPolicy
 from {{ cookiecutter.package_name }}.infrastructure.security.attempt_counters import InProcessAttemptCounter
