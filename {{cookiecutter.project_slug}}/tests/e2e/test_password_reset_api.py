@@ -1,6 +1,7 @@
 """`/api/v1/auth/password-reset` over HTTP: the same answer in the same time for any address,
 a mailed single-use token that expires, and every session ended by the new password."""
 
+import asyncio
 import statistics
 import time
 from datetime import timedelta
@@ -111,9 +112,11 @@ async def test_requests_for_one_address_are_throttled(client: httpx.AsyncClient)
     assert int(response.headers["retry-after"]) > 0
 
 
-# Server mode: in embedded mode a burst of outbox commits sometimes stalls on the SQLite broker
-# (under investigation); the request path measured here is the same code in both modes.
+# Server mode only, and bounded in time: a burst of 120 outbox commits from one client has been
+# seen to stall (in both modes, intermittently; not yet understood). The bound makes that a
+# failure rather than a hung suite.
 @pytest.mark.parametrize("run_mode", ["server"], indirect=True)
+@pytest.mark.usefixtures("engine")  # empties the database afterwards
 async def test_the_answer_takes_as_long_for_an_unknown_address(settings: Settings) -> None:
     """Enumeration by timing: the medians of the two kinds of request are within 10%.
 
@@ -122,7 +125,11 @@ async def test_the_answer_takes_as_long_for_an_unknown_address(settings: Setting
     that wait must not fall on whichever kind always came second.
     """
     unthrottled = {"login_max_failures_per_account": 10**6, "login_max_failures_per_client": 10**6}
-    async with app_with(settings, **unthrottled) as app, client_for(app) as client:
+    async with (
+        asyncio.timeout(120),
+        app_with(settings, **unthrottled) as app,
+        client_for(app) as client,
+    ):
         await register(client, EMAIL)
         durations: dict[str, list[float]] = {EMAIL: [], "nobody@example.com": []}
         for round_ in range(60):
