@@ -23,11 +23,12 @@ from .api.middleware.telemetry import TelemetryMiddleware
 from .api.ports import ApiDependencies
 from .api.problems import EVERY_ROUTE_STATUSES, install_problem_handlers, problem_docs
 from .api.rate_limits import RATE_LIMIT_HEADERS
-from .api.routers import auth, health{% if cookiecutter.include_example_domain == "y" %}, items{% endif %}, jobs, metrics, users
+from .api.routers import auth, auth_sessions, health{% if cookiecutter.include_example_domain == "y" %}, items{% endif %}, jobs, metrics, passwords, users
 from .domain.auth.login_throttle import LoginThrottle, LoginThrottlePolicy
 from .domain.auth.service import SessionPolicy
 from .domain.idempotency import IdempotencyPolicy
 from .domain.rate_limits import RateLimitPolicy, WindowCounter
+from .domain.users.passwords import PasswordPolicy
 from .domain.users.service import UserService
 from .infrastructure.cache.caches import Caches, in_process_caches, redis_caches
 from .infrastructure.database.access_states import SqlAccessStates
@@ -45,6 +46,7 @@ from .infrastructure.redis.health import RedisHealthCheck
 from .infrastructure.security.access_tokens import JwtAccessTokens
 from .infrastructure.security.attempt_counters import InProcessAttemptCounter, RedisAttemptCounter
 from .infrastructure.security.password_hasher import Argon2PasswordHasher
+from .infrastructure.security.password_strength import ZxcvbnPasswordStrength
 from .infrastructure.telemetry.exposition import MetricsExposition, mark_this_process_dead
 from .infrastructure.telemetry.health_metrics import observed
 from .infrastructure.telemetry.metrics import observe_http_request
@@ -137,6 +139,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ),
         idempotency=IdempotencyPolicy(ttl_seconds=settings.idempotency_key_ttl_seconds),
         metrics=exposition,
+        password_strength=ZxcvbnPasswordStrength(),
+        reset_throttle=create_login_throttle(
+            settings, caches.counter, scope="password-reset", attempts="password reset attempts"
+        ),
     )
     install_problem_handlers(app)
     # The probes first: they must answer at once even under load. Then the busiest router,
@@ -148,6 +154,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(users.router)
     app.include_router(jobs.router)
     app.include_router(auth.router)
+    app.include_router(auth_sessions.router)
+    app.include_router(passwords.router)
     app.include_router(metrics.router)  # last: tried only by requests no other route matched
     if settings.cors_origins:
         app.add_middleware(
@@ -206,11 +214,19 @@ def create_rate_limit(settings: Settings) -> RateLimitPolicy | None:
     return RateLimitPolicy(limit=settings.rate_limit_per_minute, window_seconds=60)
 
 
-def create_login_throttle(settings: Settings, counter: WindowCounter) -> LoginThrottle:
+def create_login_throttle(
+    settings: Settings,
+    counter: WindowCounter,
+    *,
+    scope: str = "login",
+    attempts: str = "failed sign-ins",
+) -> LoginThrottle:
     policy = LoginThrottlePolicy(
         max_failures_per_account=settings.login_max_failures_per_account,
         max_failures_per_client=settings.login_max_failures_per_client,
         window_seconds=settings.login_failure_window_seconds,
+        scope=scope,
+        attempts=attempts,
     )
     return LoginThrottle(counter, policy)
 
@@ -225,4 +241,5 @@ def create_user_service(
         Argon2PasswordHasher.from_settings(settings),
         caches.access_states,
         caches.profiles,
+        PasswordPolicy(ZxcvbnPasswordStrength()),
     )

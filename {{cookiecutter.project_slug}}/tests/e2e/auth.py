@@ -8,6 +8,7 @@ import httpx
 from fastapi import FastAPI
 
 from {{ cookiecutter.package_name }}.api.ports import ApiDependencies
+from {{ cookiecutter.package_name }}.domain.users.passwords import PasswordPolicy
 from {{ cookiecutter.package_name }}.domain.users.service import UserService
 from {{ cookiecutter.package_name }}.main import create_app
 from {{ cookiecutter.package_name }}.shared.settings import Settings
@@ -54,6 +55,7 @@ async def make_admin(app: FastAPI, email: str, password: str = PASSWORD) -> None
         dependencies.password_hasher,
         reads.access_states,
         reads.profiles,
+        PasswordPolicy(dependencies.password_strength),
     )
     await users.ensure_admin(email, password)
 

@@ -143,7 +143,7 @@ def test_create_admin_creates_then_promotes_idempotently(
 
     monkeypatch.setattr(sys, "stdin", io.StringIO("s3cret-enough\n"))
     first = main(["create-admin", "--email", "Root@Example.com", "--password-stdin"])
-    monkeypatch.setattr(sys, "stdin", io.StringIO("another-one\n"))
+    monkeypatch.setattr(sys, "stdin", io.StringIO("another sturdy passphrase\n"))
     second = main(["create-admin", "--email", "root@example.com", "--password-stdin"])
 
     assert (first, second) == (0, 0)

@@ -20,7 +20,8 @@ from {{ cookiecutter.package_name }}.infrastructure.database.tables import Refre
 from {{ cookiecutter.package_name }}.shared.settings import Settings
 
 from ..statement_counter import counting_statements
-from .auth import PASSWORD, USERS, register
+from .accounts import deliver_reset_mail, token_in
+from .auth import PASSWORD, USERS, register, signed_in_client
 from .test_jobs_api import KIND
 
 # The most statements one successful request may send, per endpoint as the OpenAPI document
@@ -32,6 +33,14 @@ BOUNDS: dict[str, int] = {
     "POST /api/v1/auth/token": 3,  # user by email + insert the session + its refresh token
     "POST /api/v1/auth/refresh": 4,  # token with its session + user + spend it + insert the next
     "POST /api/v1/auth/logout": 2,  # token with its session + revoke the session
+    "POST /api/v1/auth/password-reset": 2,  # user by email + the mail's outbox message
+    # token + user, then both locked + set the password + spend tokens + find and end sessions
+    "POST /api/v1/auth/password-reset/confirm": 8,
+    "GET /api/v1/auth/sessions": 2,  # access check + the live sessions
+    "DELETE /api/v1/auth/sessions": 3,  # access check + find and end the others
+    "DELETE /api/v1/auth/sessions/{sid}": 3,  # access check + the live sessions + end one
+    # access check + user, then locked + set it + spend reset tokens + find and end the others
+    "POST /api/v1/users/me/password": 7,
     "GET /api/v1/users/me": 2,  # access check + the user
     "GET /api/v1/users": 3,  # access check + count + the page
     "PATCH /api/v1/users/{user_id}": 3,  # access check + the user, locked + update
@@ -111,6 +120,34 @@ async def test_auth_endpoints_stay_within_their_bounds(client: httpx.AsyncClient
     )
     refresh_token = tokens.json()["refresh_token"]
     await within_bound(client, "POST /api/v1/auth/logout", json={"refresh_token": refresh_token})
+
+
+async def test_account_endpoints_stay_within_their_bounds(
+    app: FastAPI, engine: AsyncEngine, user_client: httpx.AsyncClient
+) -> None:
+    await within_bound(user_client, "GET /api/v1/auth/sessions")
+    await within_bound(user_client, "DELETE /api/v1/auth/sessions")
+    [session] = (await user_client.get("/api/v1/auth/sessions")).json()["data"]
+    await within_bound(
+        user_client,
+        "POST /api/v1/users/me/password",
+        json={"current_password": PASSWORD, "new_password": "a sturdy new passphrase"},
+    )
+    await within_bound(
+        user_client, "POST /api/v1/auth/password-reset", json={"email": "user@example.com"}
+    )
+    token = token_in(await deliver_reset_mail(app, engine))
+    await within_bound(
+        user_client,
+        "POST /api/v1/auth/password-reset/confirm",
+        json={"token": token, "new_password": "another sturdy passphrase"},
+    )
+    async with signed_in_client(app, "bob@example.com") as bob:
+        [bob_session] = (await bob.get("/api/v1/auth/sessions")).json()["data"]
+        await within_bound(
+            bob, "DELETE /api/v1/auth/sessions/{sid}", path={"sid": bob_session["sid"]}
+        )
+    assert session["current"]
 
 
 async def test_user_endpoints_stay_within_their_bounds(

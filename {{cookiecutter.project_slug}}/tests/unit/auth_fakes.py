@@ -1,9 +1,15 @@
-"""Fakes of the sign-in ports outside the unit of work: a readable hasher, recorded notices."""
+"""Fakes of the sign-in ports outside the unit of work: a readable hasher, a strength estimator
+with a list of its own, recorded notices, a mailbox."""
 
+from collections.abc import Sequence
 from uuid import UUID
 
 from {{ cookiecutter.package_name }}.domain.auth.entities import AccessState
+from {{ cookiecutter.package_name }}.domain.mail import Email
+from {{ cookiecutter.package_name }}.domain.users.passwords import StrengthEstimate
 from {{ cookiecutter.package_name }}.domain.users.ports import PasswordCheck
+
+WEAK_PASSWORDS = frozenset({"password123", "qwertyuiop"})
 
 
 class FakePasswordHasher:
@@ -46,3 +52,24 @@ class RecordingAccessStates:
 
     async def forget_session(self, session_id: UUID) -> None:
         self.forgotten_sessions.append(session_id)
+
+
+class ListedPasswordStrength:
+    """Weak exactly when the password is in `WEAK_PASSWORDS`; remembers what it was told."""
+
+    def __init__(self) -> None:
+        self.user_inputs: list[Sequence[str]] = []
+
+    async def estimate(self, password: str, user_inputs: Sequence[str]) -> StrengthEstimate:
+        self.user_inputs.append(user_inputs)
+        if password in WEAK_PASSWORDS:
+            return StrengthEstimate(True, "This is a very common password.", ("Add a word.",))
+        return StrengthEstimate(is_weak=False)
+
+
+class Mailbox:
+    def __init__(self) -> None:
+        self.sent: list[Email] = []
+
+    async def send(self, email: Email) -> None:
+        self.sent.append(email)

@@ -11,7 +11,12 @@ from types import TracebackType
 from typing import Generic, Self, TypeVar
 from uuid import UUID
 
-from {{ cookiecutter.package_name }}.domain.auth.entities import RefreshToken, RefreshTokenFamily
+from {{ cookiecutter.package_name }}.domain.auth.entities import (
+    PasswordResetToken,
+    RefreshToken,
+    RefreshTokenFamily,
+    Session,
+)
 from {{ cookiecutter.package_name }}.domain.cache import Loader
 {%- if cookiecutter.include_example_domain == "y" %}
 from {{ cookiecutter.package_name }}.domain.items.entities import Item
@@ -78,16 +83,60 @@ class InMemoryRefreshTokens:
         if not self.families[family_id].is_revoked:
             self.families[family_id] = replace(self.families[family_id], revoked_at=at)
 
-    async def revoke_families_of(self, user_id: UUID, at: datetime) -> list[UUID]:
-        live = [f.id for f in self.families.values() if f.user_id == user_id and not f.is_revoked]
+    async def revoke_families_of(
+        self, user_id: UUID, at: datetime, *, keep: UUID | None = None
+    ) -> list[UUID]:
+        live = [
+            f.id
+            for f in self.families.values()
+            if f.user_id == user_id and not f.is_revoked and f.id != keep
+        ]
         for family_id in live:
             await self.revoke_family(family_id, at)
         return live
+
+    async def list_live(self, user_id: UUID, now: datetime) -> list[Session]:
+        sessions = []
+        for family in self.families.values():
+            tokens = [t for t in self.tokens.values() if t.family.id == family.id]
+            if family.user_id != user_id or family.is_revoked or not tokens:
+                continue
+            if max(t.expires_at for t in tokens) > now:
+                last_used_at = max(t.created_at for t in tokens)
+                sessions.append(Session(family=family, last_used_at=last_used_at))
+        return sorted(sessions, key=lambda s: s.family.created_at, reverse=True)
 {%- if cookiecutter.include_example_domain == "n" %}
 
     async def count_live(self, user_id: UUID) -> int:
         return sum(1 for f in self.families.values() if f.user_id == user_id and not f.is_revoked)
 {%- endif %}
+
+    async def purge_expired(self, before: datetime, limit: int) -> int:
+        expired = [key for key, token in self.tokens.items() if token.expires_at < before][:limit]
+        for key in expired:
+            del self.tokens[key]
+        return len(expired)
+
+
+class InMemoryPasswordResetTokens:
+    def __init__(self) -> None:
+        self.tokens: dict[str, PasswordResetToken] = {}  # by hash
+
+    def snapshot(self) -> Self:
+        copy = type(self)()
+        copy.tokens = dict(self.tokens)
+        return copy
+
+    async def add(self, token: PasswordResetToken) -> None:
+        self.tokens[token.token_hash] = token
+
+    async def find(self, token_hash: str, *, for_update: bool = False) -> PasswordResetToken | None:
+        return self.tokens.get(token_hash)
+
+    async def spend_all_of(self, user_id: UUID, at: datetime) -> None:
+        for key, token in self.tokens.items():
+            if token.user_id == user_id and token.spent_at is None:
+                self.tokens[key] = replace(token, spent_at=at)
 
     async def purge_expired(self, before: datetime, limit: int) -> int:
         expired = [key for key, token in self.tokens.items() if token.expires_at < before][:limit]
@@ -132,6 +181,8 @@ class FakeUnitOfWork:
         self.committed_users, self.users = InMemoryUsers(), InMemoryUsers()
         self.committed_refresh_tokens = InMemoryRefreshTokens()
         self.refresh_tokens = InMemoryRefreshTokens()
+        self.committed_password_reset_tokens = InMemoryPasswordResetTokens()
+        self.password_reset_tokens = InMemoryPasswordResetTokens()
         self.committed_jobs, self.jobs = InMemoryJobs(), InMemoryJobs()
         self.committed_outbox, self.outbox = InMemoryOutbox(), InMemoryOutbox()
         self.committed_processed_messages = InMemoryProcessedMessages()
@@ -161,6 +212,7 @@ class FakeUnitOfWork:
             return self
         self.users.rows = dict(self.committed_users.rows)
         self.refresh_tokens = self.committed_refresh_tokens.snapshot()
+        self.password_reset_tokens = self.committed_password_reset_tokens.snapshot()
         self.jobs = self.committed_jobs.copy()
         self.outbox = self.committed_outbox.copy()
         self.processed_messages = self.committed_processed_messages.copy()
@@ -185,6 +237,7 @@ class FakeUnitOfWork:
             return
         self.committed_users.rows = dict(self.users.rows)
         self.committed_refresh_tokens = self.refresh_tokens.snapshot()
+        self.committed_password_reset_tokens = self.password_reset_tokens.snapshot()
         self.committed_jobs = self.jobs.copy()
         self.committed_outbox = self.outbox.copy()
         self.committed_processed_messages = self.processed_messages.copy()

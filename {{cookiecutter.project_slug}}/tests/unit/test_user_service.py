@@ -16,9 +16,10 @@ from {{ cookiecutter.package_name }}.domain.users.errors import (
     UserNotFoundError,
     WeakPasswordError,
 )
+from {{ cookiecutter.package_name }}.domain.users.passwords import PasswordPolicy
 from {{ cookiecutter.package_name }}.domain.users.service import UserService
 
-from .auth_fakes import FakePasswordHasher, RecordingAccessStates
+from .auth_fakes import FakePasswordHasher, ListedPasswordStrength, RecordingAccessStates
 from .fakes import FakeUnitOfWork, InMemoryCache
 
 PASSWORD = "correct horse battery staple"
@@ -45,7 +46,8 @@ def users(
     states: RecordingAccessStates,
     profiles: InMemoryCache[UUID, UserProfile],
 ) -> UserService:
-    return UserService(uow, FakePasswordHasher(), states, profiles)
+    policy = PasswordPolicy(ListedPasswordStrength())
+    return UserService(uow, FakePasswordHasher(), states, profiles, policy)
 
 
 @pytest.fixture

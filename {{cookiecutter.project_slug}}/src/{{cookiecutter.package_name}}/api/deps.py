@@ -17,7 +17,9 @@ from uuid import UUID
 from fastapi import Depends, Request
 
 from ..domain.auth.entities import AccessClaims
+from ..domain.auth.password_reset import PasswordResetService
 from ..domain.auth.service import AuthService
+from ..domain.auth.sessions import SessionService
 {%- if cookiecutter.include_example_domain == "y" %}
 from ..domain.items.service import ItemService
 {%- endif %}
@@ -25,6 +27,7 @@ from ..domain.jobs.service import JobService
 from ..domain.pagination import PageRequest
 from ..domain.permissions import Permission
 from ..domain.rate_limits import client_caller
+from ..domain.users.passwords import PasswordPolicy
 from ..domain.users.service import UserService
 from .idempotency import AuthorizeIdempotent, IdempotentCaller
 from .ports import RequestPorts, RequestReads, api_dependencies
@@ -42,6 +45,7 @@ def user_service(ports: RequestPorts) -> UserService:
         adapters.password_hasher,
         ports.reads.access_states,
         ports.reads.profiles,
+        PasswordPolicy(adapters.password_strength),
     )
 
 
@@ -55,6 +59,21 @@ def auth_service(ports: RequestPorts) -> AuthService:
         adapters.login_throttle,
         adapters.session_policy,
     )
+
+
+def password_reset_service(ports: RequestPorts) -> PasswordResetService:
+    adapters = ports.adapters
+    return PasswordResetService(
+        adapters.unit_of_work(),
+        adapters.password_hasher,
+        PasswordPolicy(adapters.password_strength),
+        ports.reads.access_states,
+        adapters.reset_throttle,
+    )
+
+
+def session_service(ports: RequestPorts) -> SessionService:
+    return SessionService(ports.adapters.unit_of_work(), ports.reads.access_states)
 
 
 def job_service(ports: RequestPorts) -> JobService:
@@ -103,6 +122,8 @@ auth = Service(auth_service)
 AuthServiceDep = Annotated[AuthService, Depends(auth)]
 users = Service(user_service)
 UserServiceDep = Annotated[UserService, Depends(users)]
+password_resets = Service(password_reset_service)
+PasswordResetsDep = Annotated[PasswordResetService, Depends(password_resets)]
 Pagination = Annotated[PageRequest, Depends(page_request)]
 
 # Signed-in callers, with the permission each needs.
@@ -112,6 +133,10 @@ user_reader = Authorize(user_service, Permission.USERS_READ)
 UserReader = Annotated[Authorized[UserService], Depends(user_reader)]
 user_admin = Authorize(user_service, Permission.USERS_WRITE)
 UserAdmin = Annotated[Authorized[UserService], Depends(user_admin)]
+password_changer = Authorize(user_service)
+PasswordChanger = Annotated[Authorized[UserService], Depends(password_changer)]
+session_owner = Authorize(session_service)
+SessionOwner = Annotated[Authorized[SessionService], Depends(session_owner)]
 # A route that creates takes an `Idempotency-Key` (api/idempotency.py).
 job_creator = AuthorizeIdempotent(job_service, Permission.JOBS_CREATE)
 JobCreator = Annotated[IdempotentCaller[JobService], Depends(job_creator)]

@@ -20,6 +20,7 @@ from ..domain.items.entities import Item
 from ..domain.rate_limits import RateLimitPolicy, WindowCounter
 from ..domain.unit_of_work import UnitOfWork
 from ..domain.users.entities import UserProfile
+from ..domain.users.passwords import PasswordStrengthEstimator
 from ..domain.users.ports import PasswordHasher
 
 K_contra = TypeVar("K_contra", contravariant=True)
@@ -77,6 +78,9 @@ class ApiDependencies:
     rate_limit: RateLimitPolicy | None  # None: RATE_LIMIT_PER_MINUTE=0
     session_policy: SessionPolicy
     idempotency: IdempotencyPolicy
+    password_strength: PasswordStrengthEstimator
+    # Reset requests and confirmations, counted like sign-ins but apart from them.
+    reset_throttle: LoginThrottle
     metrics: MetricsPage
 
 

@@ -13,6 +13,8 @@ class Actor:
 
     user_id: UUID
     role: Role
+    # The session (`sid`) the request's token belongs to.
+    session_id: UUID | None = None
 
     def may(self, permission: Permission) -> bool:
         return permission in ROLE_PERMISSIONS[self.role]

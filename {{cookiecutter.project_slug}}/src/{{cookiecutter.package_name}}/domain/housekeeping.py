@@ -23,6 +23,7 @@ class HousekeepingPolicy:
 @dataclass(frozen=True, slots=True)
 class Purged:
     refresh_tokens: int
+    password_reset_tokens: int
     outbox_messages: int
     processed_messages: int
     idempotency_records: int
@@ -45,6 +46,9 @@ class Housekeeping:
         return Purged(
             refresh_tokens=await self._purge(
                 lambda uow, limit: uow.refresh_tokens.purge_expired(now, limit)
+            ),
+            password_reset_tokens=await self._purge(
+                lambda uow, limit: uow.password_reset_tokens.purge_expired(now, limit)
             ),
             outbox_messages=await self._purge(
                 lambda uow, limit: uow.outbox.purge_sent(kept_since, limit)

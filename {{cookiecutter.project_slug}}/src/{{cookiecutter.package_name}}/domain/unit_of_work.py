@@ -4,7 +4,7 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Protocol, Self
 
-from .auth.ports import RefreshTokenRepository
+from .auth.ports import PasswordResetTokenRepository, RefreshTokenRepository
 from .idempotency import IdempotencyRecords
 {%- if cookiecutter.include_example_domain == "y" %}
 from .items.ports import ItemRepository
@@ -39,6 +39,9 @@ class UnitOfWork(Protocol):
 
     @property
     def refresh_tokens(self) -> RefreshTokenRepository: ...
+
+    @property
+    def password_reset_tokens(self) -> PasswordResetTokenRepository: ...
 
     @property
     def jobs(self) -> JobRepository: ...

@@ -130,6 +130,8 @@ class Settings(BaseSettings):
     # Requests a minute per signed-in user (per client address without a token) on /api/v1;
     # 0 switches the limit off.
     rate_limit_per_minute: int = Field(default=100, ge=0)
+    # How long a mailed password reset token works (it works once).
+    password_reset_ttl_seconds: int = Field(default=1800, gt=0)
 
     cache_ttl_seconds: int = Field(default=300, gt=0)
     # Off only to measure or debug the database path: every read then goes to the database.

@@ -36,7 +36,8 @@ async def issue_token(
     """Sign in with `username` (the email) and `password` as a form, per the OAuth2 password
     flow, which is what the docs page's Authorize button sends."""
     client = request.client.host if request.client else "unknown"
-    pair = await auth.login(form.username, form.password.get_secret_value(), client)
+    password = form.password.get_secret_value()
+    pair = await auth.login(form.username, password, client, request.headers.get("user-agent"))
     response.headers.update(NO_STORE)
     return TokenOut.from_pair(pair)
 

@@ -25,4 +25,4 @@ class Authenticator:
         state = await self._states.get(claims.user_id, claims.session_id)
         if state is None or not state.grants_access:
             raise InvalidAccessTokenError()
-        return Actor(user_id=claims.user_id, role=state.role)
+        return Actor(user_id=claims.user_id, role=state.role, session_id=claims.session_id)

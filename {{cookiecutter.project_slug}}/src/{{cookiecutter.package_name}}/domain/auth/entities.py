@@ -7,10 +7,13 @@ ends the whole session, access tokens included.
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Final
 from uuid import UUID, uuid4
 
 from ..clock import utc_now
 from ..permissions import Role
+
+USER_AGENT_MAX_LENGTH: Final = 255
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +22,9 @@ class RefreshTokenFamily:
     id: UUID = field(default_factory=uuid4)
     created_at: datetime = field(default_factory=utc_now)
     revoked_at: datetime | None = None
+    # Where the session began, so that its owner can recognise it in their list of sessions.
+    user_agent: str | None = None
+    client: str | None = None
 
     @property
     def is_revoked(self) -> bool:
@@ -36,6 +42,15 @@ class RefreshToken:
     created_at: datetime = field(default_factory=utc_now)
     # Set when rotation exchanged it for a new one; presenting it again is a reuse.
     spent_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """A live session as its owner sees it. `last_used_at` is its latest refresh (or the
+    sign-in): access tokens are not tracked, which would cost a write per request."""
+
+    family: RefreshTokenFamily
+    last_used_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,3 +86,18 @@ class AccessState:
     @property
     def grants_access(self) -> bool:
         return self.is_active and not self.session_revoked
+
+
+@dataclass(frozen=True, slots=True)
+class PasswordResetToken:
+    """A mailed password reset, as stored: its hash only. Spent by its first use."""
+
+    user_id: UUID
+    token_hash: str = field(repr=False)
+    expires_at: datetime
+    id: UUID = field(default_factory=uuid4)
+    created_at: datetime = field(default_factory=utc_now)
+    spent_at: datetime | None = None
+
+    def is_usable(self, now: datetime) -> bool:
+        return self.spent_at is None and now < self.expires_at

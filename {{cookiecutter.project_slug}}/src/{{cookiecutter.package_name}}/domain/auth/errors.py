@@ -2,7 +2,9 @@
 nothing from the difference between an unknown email and a wrong password, or between an
 expired token and a revoked one."""
 
-from ..errors import AuthenticationError, TooManyRequestsError
+from uuid import UUID
+
+from ..errors import AuthenticationError, InvalidInputError, NotFoundError, TooManyRequestsError
 
 
 class NotAuthenticatedError(AuthenticationError):
@@ -36,8 +38,27 @@ class InvalidRefreshTokenError(AuthenticationError):
 class TooManyLoginAttemptsError(TooManyRequestsError):
     code = "too-many-login-attempts"
 
-    def __init__(self, retry_after_seconds: int) -> None:
+    def __init__(self, retry_after_seconds: int, attempts: str = "failed sign-ins") -> None:
         super().__init__(
-            f"Too many failed sign-ins; try again in {retry_after_seconds} seconds.",
+            f"Too many {attempts}; try again in {retry_after_seconds} seconds.",
             retry_after_seconds,
         )
+
+
+class InvalidResetTokenError(InvalidInputError):
+    code = "invalid-reset-token"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The password reset token is invalid, expired or already used; request a new one."
+        )
+
+
+class SessionNotFoundError(NotFoundError):
+    """Also the answer for another user's session: whether it exists is none of the caller's
+    business."""
+
+    code = "session-not-found"
+
+    def __init__(self, session_id: UUID) -> None:
+        super().__init__(f"You have no active session {session_id}.")

@@ -18,6 +18,10 @@ class LoginThrottlePolicy:
     max_failures_per_account: int
     max_failures_per_client: int
     window_seconds: int
+    # What is counted, in keys and in the 429's words: other attempts than sign-ins (password
+    # resets) are throttled the same way, each with counters of their own.
+    scope: str = "login"
+    attempts: str = "failed sign-ins"
 
 
 class LoginThrottle:
@@ -37,20 +41,19 @@ class LoginThrottle:
             if count.count >= limit
         ]
         if waits:
-            raise TooManyLoginAttemptsError(max(1, *waits))
+            raise TooManyLoginAttemptsError(max(1, *waits), self._policy.attempts)
 
     async def record_failure(self, email: str, client: str) -> None:
         await self._counter.add(self._keys(email, client), self._policy.window_seconds)
 
     async def record_success(self, email: str) -> None:
         """The account's owner got in: their earlier typos no longer count against them."""
-        await self._counter.reset(_account_key(email))
+        await self._counter.reset(self._account_key(email))
 
-    @staticmethod
-    def _keys(email: str, client: str) -> list[str]:
-        return [_account_key(email), f"login-failures:client:{client}"]
+    def _keys(self, email: str, client: str) -> list[str]:
+        return [self._account_key(email), f"{self._policy.scope}-failures:client:{client}"]
 
-
-def _account_key(email: str) -> str:
-    # Hashed, so the counter store (Redis) holds no email addresses.
-    return f"login-failures:account:{hashlib.sha256(email.encode()).hexdigest()[:32]}"
+    def _account_key(self, email: str) -> str:
+        # Hashed, so the counter store (Redis) holds no email addresses.
+        digest = hashlib.sha256(email.encode()).hexdigest()[:32]
+        return f"{self._policy.scope}-failures:account:{digest}"

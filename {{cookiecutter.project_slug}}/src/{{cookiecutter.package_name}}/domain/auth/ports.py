@@ -5,7 +5,15 @@ from typing import Protocol
 from uuid import UUID
 
 from ..permissions import Role
-from .entities import AccessClaims, AccessState, IssuedAccessToken, RefreshToken, RefreshTokenFamily
+from .entities import (
+    AccessClaims,
+    AccessState,
+    IssuedAccessToken,
+    PasswordResetToken,
+    RefreshToken,
+    RefreshTokenFamily,
+    Session,
+)
 
 
 class AccessTokens(Protocol):
@@ -47,8 +55,14 @@ class RefreshTokenRepository(Protocol):
 
     async def revoke_family(self, family_id: UUID, at: datetime) -> None: ...
 
-    async def revoke_families_of(self, user_id: UUID, at: datetime) -> list[UUID]:
-        """Revokes every live session of the user and returns their ids."""
+    async def revoke_families_of(
+        self, user_id: UUID, at: datetime, *, keep: UUID | None = None
+    ) -> list[UUID]:
+        """Revokes every live session of the user but `keep`, and returns their ids."""
+        ...
+
+    async def list_live(self, user_id: UUID, now: datetime) -> list[Session]:
+        """The user's sessions that are neither revoked nor expired, newest first."""
         ...
 {%- if cookiecutter.include_example_domain == "n" %}
 
@@ -60,3 +74,17 @@ class RefreshTokenRepository(Protocol):
     async def purge_expired(self, before: datetime, limit: int) -> int:
         """Deletes up to `limit` refresh tokens that expired before `before`; returns how many."""
         ...
+
+
+class PasswordResetTokenRepository(Protocol):
+    async def add(self, token: PasswordResetToken) -> None: ...
+
+    async def find(
+        self, token_hash: str, *, for_update: bool = False
+    ) -> PasswordResetToken | None: ...
+
+    async def spend_all_of(self, user_id: UUID, at: datetime) -> None:
+        """Spends every unspent token of the user: one reset ends all the others."""
+        ...
+
+    async def purge_expired(self, before: datetime, limit: int) -> int: ...

@@ -1,4 +1,4 @@
-"""Making refresh tokens and the hashes they are stored under.
+"""Making refresh tokens (and password reset tokens) and the hashes they are stored under.
 
 Refresh tokens are opaque random strings, not JWTs: only this service reads them, and a
 database lookup is what revocation needs anyway.
@@ -22,3 +22,8 @@ def hash_refresh_token(token: str) -> str:
     random bits, so no dictionary or brute force can invert a stolen hash, and a fast
     deterministic hash lets the database find the token through a unique index."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+# Password reset tokens are made and stored the same way, for the same reasons.
+new_reset_token = new_refresh_token
+hash_reset_token = hash_refresh_token

@@ -9,7 +9,7 @@ from ..clock import utc_now
 from ..unit_of_work import UnitOfWork
 from ..users.entities import User, normalize_email
 from ..users.ports import PasswordHasher
-from .entities import RefreshToken, RefreshTokenFamily, TokenPair
+from .entities import USER_AGENT_MAX_LENGTH, RefreshToken, RefreshTokenFamily, TokenPair
 from .errors import InvalidCredentialsError, InvalidRefreshTokenError
 from .login_throttle import LoginThrottle
 from .ports import AccessStates, AccessTokens
@@ -45,7 +45,9 @@ class AuthService:
         self._policy = policy
         self._clock = clock
 
-    async def login(self, email: str, password: str, client: str) -> TokenPair:
+    async def login(
+        self, email: str, password: str, client: str, user_agent: str | None = None
+    ) -> TokenPair:
         """Starts a session. Unknown email, wrong password and inactive account fail alike."""
         email = normalize_email(email)
         await self._throttle.check(email, client)
@@ -60,7 +62,12 @@ class AuthService:
         async with self._uow as uow:
             if check.new_hash is not None:
                 await self._upgrade_hash(uow, user, check.new_hash)
-            family = RefreshTokenFamily(user_id=user.id)
+            family = RefreshTokenFamily(
+                user_id=user.id,
+                created_at=self._clock(),
+                user_agent=None if user_agent is None else user_agent[:USER_AGENT_MAX_LENGTH],
+                client=client,
+            )
             await uow.refresh_tokens.add_family(family)
             pair = await self._issue(uow, user, family)
             await uow.commit()

@@ -25,6 +25,13 @@ class WeakPasswordError(InvalidInputError):
     code = "weak-password"
 
 
+class WrongPasswordError(InvalidInputError):
+    code = "wrong-password"
+
+    def __init__(self) -> None:
+        super().__init__("The current password is not correct.")
+
+
 class OwnAccessChangeError(ConflictError):
     """Guards against an administrator locking everyone out, the last admin included."""
 

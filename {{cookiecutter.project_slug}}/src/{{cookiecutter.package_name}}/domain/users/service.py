@@ -1,4 +1,5 @@
-"""Use cases on user accounts: registration, administration, and the first administrator."""
+"""Use cases on user accounts: registration, password change, administration, and the first
+administrator."""
 
 from uuid import UUID
 
@@ -10,8 +11,8 @@ from ..pagination import Page, PageRequest
 from ..permissions import Role
 from ..unit_of_work import UnitOfWork
 from .entities import User, UserChanges, UserProfile, normalize_email
-from .errors import OwnAccessChangeError, UserNotFoundError
-from .passwords import check_password_policy
+from .errors import OwnAccessChangeError, UserNotFoundError, WrongPasswordError
+from .passwords import PasswordPolicy
 from .ports import PasswordHasher, UserProfileCache
 
 
@@ -22,14 +23,16 @@ class UserService:
         hasher: PasswordHasher,
         access_states: AccessStates,
         profiles: UserProfileCache,
+        policy: PasswordPolicy,
     ) -> None:
         self._uow = uow
         self._hasher = hasher
         self._access_states = access_states
         self._profiles = profiles
+        self._policy = policy
 
     async def register(self, email: str, password: str, full_name: str | None = None) -> User:
-        check_password_policy(password)
+        await self._policy.check(password, normalize_email(email))
         # Hashed before the transaction opens, so the database is not held while argon2 works.
         password_hash = await self._hasher.hash(password)
         user = User(email=normalize_email(email), password_hash=password_hash, full_name=full_name)
@@ -77,12 +80,38 @@ class UserService:
             await self._access_states.forget_session(session_id)
         return updated
 
+    async def change_password(self, actor: Actor, current_password: str, new_password: str) -> None:
+        """Sets a new password for whoever proves they know the current one. Every other
+        session ends; the one making the change stays signed in."""
+        async with self._uow.read_only() as uow:
+            user = await uow.users.get(actor.user_id)
+        if user is None:
+            raise UserNotFoundError(actor.user_id)
+        if not (await self._hasher.verify(current_password, user.password_hash)).is_valid:
+            raise WrongPasswordError()
+        await self._policy.check(new_password, user.email)
+        password_hash = await self._hasher.hash(new_password)
+        now = utc_now()
+        async with self._uow as uow:
+            current = await uow.users.get(actor.user_id, for_update=True)
+            if current is None:
+                raise UserNotFoundError(actor.user_id)
+            await uow.users.update(current.with_password_hash(password_hash))
+            # A reset mailed earlier must not undo this change later.
+            await uow.password_reset_tokens.spend_all_of(actor.user_id, now)
+            ended = await uow.refresh_tokens.revoke_families_of(
+                actor.user_id, now, keep=actor.session_id
+            )
+            await uow.commit()
+        for session_id in ended:
+            await self._access_states.forget_session(session_id)
+
     async def ensure_admin(self, email: str, password: str) -> User:
         """Creates an administrator, or promotes and reactivates an existing user; sets the
         password either way. Running it twice leaves the same state as running it once."""
-        check_password_policy(password)
-        password_hash = await self._hasher.hash(password)
         email = normalize_email(email)
+        await self._policy.check(password, email)
+        password_hash = await self._hasher.hash(password)
         async with self._uow as uow:
             existing = await uow.users.get_by_email(email)
             if existing is None:

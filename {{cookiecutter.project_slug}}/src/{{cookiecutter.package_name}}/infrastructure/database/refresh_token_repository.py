@@ -3,16 +3,21 @@
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import delete, {% if cookiecutter.include_example_domain == "n" %}func, {% endif %}select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ...domain.auth.entities import RefreshToken, RefreshTokenFamily
+from ...domain.auth.entities import RefreshToken, RefreshTokenFamily, Session
 from .tables import RefreshTokenFamilyRow, RefreshTokenRow
 
 
 def _to_family(row: RefreshTokenFamilyRow) -> RefreshTokenFamily:
     return RefreshTokenFamily(
-        id=row.id, user_id=row.user_id, created_at=row.created_at, revoked_at=row.revoked_at
+        id=row.id,
+        user_id=row.user_id,
+        created_at=row.created_at,
+        revoked_at=row.revoked_at,
+        user_agent=row.user_agent,
+        client=row.client,
     )
 
 
@@ -27,6 +32,8 @@ class SqlRefreshTokenRepository:
                 user_id=family.user_id,
                 created_at=family.created_at,
                 revoked_at=family.revoked_at,
+                user_agent=family.user_agent,
+                client=family.client,
             )
         )
         # Flushed at once: its tokens refer to it, and the rows have no ORM relationship
@@ -81,10 +88,14 @@ class SqlRefreshTokenRepository:
             .values(revoked_at=at)
         )
 
-    async def revoke_families_of(self, user_id: UUID, at: datetime) -> list[UUID]:
+    async def revoke_families_of(
+        self, user_id: UUID, at: datetime, *, keep: UUID | None = None
+    ) -> list[UUID]:
         live = select(RefreshTokenFamilyRow.id).where(
             RefreshTokenFamilyRow.user_id == user_id, RefreshTokenFamilyRow.revoked_at.is_(None)
         )
+        if keep is not None:
+            live = live.where(RefreshTokenFamilyRow.id != keep)
         revoked = list(await self._session.scalars(live))
         await self._session.execute(
             update(RefreshTokenFamilyRow)
@@ -92,6 +103,24 @@ class SqlRefreshTokenRepository:
             .values(revoked_at=at)
         )
         return revoked
+
+    async def list_live(self, user_id: UUID, now: datetime) -> list[Session]:
+        # The latest refresh token of a session was issued at its last refresh (or the
+        # sign-in); a session whose every token expired is over, revoked or not.
+        last_used = func.max(RefreshTokenRow.created_at).label("last_used_at")
+        query = (
+            select(RefreshTokenFamilyRow, last_used)
+            .join(RefreshTokenRow, RefreshTokenRow.family_id == RefreshTokenFamilyRow.id)
+            .where(
+                RefreshTokenFamilyRow.user_id == user_id,
+                RefreshTokenFamilyRow.revoked_at.is_(None),
+            )
+            .group_by(RefreshTokenFamilyRow.id)
+            .having(func.max(RefreshTokenRow.expires_at) > now)
+            .order_by(RefreshTokenFamilyRow.created_at.desc(), RefreshTokenFamilyRow.id)
+        )
+        rows = (await self._session.execute(query)).all()
+        return [Session(family=_to_family(family), last_used_at=at) for family, at in rows]
 {%- if cookiecutter.include_example_domain == "n" %}
 
     async def count_live(self, user_id: UUID) -> int:

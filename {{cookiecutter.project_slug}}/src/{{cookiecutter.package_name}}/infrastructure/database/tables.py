@@ -58,6 +58,9 @@ class RefreshTokenFamilyRow(Base):
     user_id: Mapped[UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Where the session began, shown to its owner in their list of sessions.
+    user_agent: Mapped[str | None] = mapped_column(String(255))
+    client: Mapped[str | None] = mapped_column(String(64))
 
 
 class RefreshTokenRow(Base):
@@ -67,6 +70,18 @@ class RefreshTokenRow(Base):
     family_id: Mapped[UUID] = mapped_column(
         ForeignKey("refresh_token_families.id", ondelete="CASCADE"), index=True
     )
+    # SHA-256 in hex; the token itself is never stored.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)  # purges go by it
+    spent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class PasswordResetTokenRow(Base):
+    __tablename__ = "password_reset_tokens"
+
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    user_id: Mapped[UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     # SHA-256 in hex; the token itself is never stored.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

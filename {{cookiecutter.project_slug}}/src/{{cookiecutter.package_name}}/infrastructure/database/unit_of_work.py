@@ -14,6 +14,7 @@ from .item_repository import SqlItemRepository
 {% endif -%}
 from .job_repository import SqlJobRepository
 from .outbox import SqlOutbox
+from .password_reset_token_repository import SqlPasswordResetTokenRepository
 from .processed_messages import SqlProcessedMessages
 from .refresh_token_repository import SqlRefreshTokenRepository
 from .user_repository import SqlUserRepository
@@ -22,6 +23,7 @@ from .user_repository import SqlUserRepository
 class SqlUnitOfWork:
     users: SqlUserRepository
     refresh_tokens: SqlRefreshTokenRepository
+    password_reset_tokens: SqlPasswordResetTokenRepository
     jobs: SqlJobRepository
     outbox: SqlOutbox
     processed_messages: SqlProcessedMessages
@@ -65,6 +67,7 @@ class SqlUnitOfWork:
         self._session = factory()
         self.users = SqlUserRepository(self._session)
         self.refresh_tokens = SqlRefreshTokenRepository(self._session)
+        self.password_reset_tokens = SqlPasswordResetTokenRepository(self._session)
         self.jobs = SqlJobRepository(self._session)
         self.outbox = SqlOutbox(self._session)
         self.processed_messages = SqlProcessedMessages(self._session)

@@ -11,6 +11,7 @@ from collections.abc import Coroutine
 from typing import Any, TypeVar
 from uuid import UUID
 
+from ...domain.auth.reset_emails import PasswordResetEmails
 from ...domain.housekeeping import Housekeeping, HousekeepingPolicy
 from ...domain.jobs.runner import JobRunner
 from ...domain.mail import Mailer
@@ -37,7 +38,11 @@ class WorkerRuntime:
 
         self.jobs = JobRunner(unit_of_work)
         self.http = create_http_client(settings)
-        self.welcome_emails = WelcomeEmails(unit_of_work, create_mailer(settings, self.http))
+        mailer = create_mailer(settings, self.http)
+        self.welcome_emails = WelcomeEmails(unit_of_work, mailer)
+        self.password_reset_emails = PasswordResetEmails(
+            unit_of_work, mailer, settings.password_reset_ttl_seconds
+        )
         self.housekeeping = Housekeeping(
             unit_of_work,
             HousekeepingPolicy(

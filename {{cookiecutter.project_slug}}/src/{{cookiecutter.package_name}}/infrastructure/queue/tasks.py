@@ -14,7 +14,7 @@ from celery import Celery, Task
 from celery.exceptions import Reject, SoftTimeLimitExceeded
 
 from ...domain.jobs.entities import JobStatus
-from ...domain.outbox import RUN_JOB, SEND_WELCOME_EMAIL
+from ...domain.outbox import RUN_JOB, SEND_PASSWORD_RESET_EMAIL, SEND_WELCOME_EMAIL
 from ...shared.logging import get_logger
 from ...shared.settings import Settings
 from ..telemetry.metrics import count_job
@@ -90,6 +90,21 @@ def register_tasks(app: Celery, settings: Settings) -> LazyRuntime:
 
         run_with_retries(task, work, lambda reason: dead_letter(task, reason))
 
+    @app.task(
+        name=SEND_PASSWORD_RESET_EMAIL,
+        bind=True,
+        max_retries=settings.task_max_retries,
+        shared=False,
+    )
+    def send_password_reset_email(task: AnyTask, user_id: str) -> None:
+        run = runtime.get()
+        account = UUID(user_id) if user_id else None  # empty: the address has no account
+
+        def work() -> None:
+            run.run(run.password_reset_emails.send(account, UUID(task.request.id)))
+
+        run_with_retries(task, work, lambda reason: dead_letter(task, reason))
+
     @app.task(name=HOUSEKEEPING, shared=False)
     def housekeeping() -> None:
         # No retries: the schedule runs it again, and every run purges what is due.
@@ -103,6 +118,7 @@ def register_tasks(app: Celery, settings: Settings) -> LazyRuntime:
         logger.info(
             "housekeeping done",
             refresh_tokens=purged.refresh_tokens,
+            password_reset_tokens=purged.password_reset_tokens,
             outbox_messages=purged.outbox_messages,
             processed_messages=purged.processed_messages,
             idempotency_records=purged.idempotency_records,
