@@ -19,12 +19,11 @@ from .api.middleware.request_context import RequestContextMiddleware
 from .api.middleware.telemetry import TelemetryMiddleware
 from .api.ports import ApiDependencies
 from .api.problems import install_problem_handlers
-from .api.routers import auth, health{% if cookiecutter.include_example_domain == "y" %}, items{% endif %}, jobs, metrics, users
+from .api.routers import audit, auth, health{% if cookiecutter.include_example_domain == "y" %}, items{% endif %}, jobs, metrics, privacy, users
 from .domain.auth.login_throttle import LoginThrottle, LoginThrottlePolicy
 from .domain.auth.service import SessionPolicy
 from .domain.users.service import UserService
-from .infrastructure.cache.caches import Caches, in_process_caches, redis_caches
-from .infrastructure.database.access_states import SqlAccessStates
+from .infrastructure.cache.caches import create_caches
 from .infrastructure.database.engine import create_engine, create_session_factories
 from .infrastructure.database.health import DatabaseHealthCheck
 from .infrastructure.database.pool_metrics import sample_pool_periodically
@@ -125,8 +124,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(items.router)
 {%- endif %}
     app.include_router(users.router)
+    app.include_router(privacy.router)
     app.include_router(jobs.router)
     app.include_router(auth.router)
+    app.include_router(audit.router)
     app.include_router(metrics.router)  # last: tried only by requests no other route matched
     if settings.cors_origins:
         app.add_middleware(
@@ -145,17 +146,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(LivenessProbe)
     app.add_middleware(RequestContextMiddleware)
     return app
-
-
-def create_caches(settings: Settings, engine: AsyncEngine, redis: RedisGuard | None) -> Caches:
-    """The one place that picks the cache adapters, the per-request access check among them:
-    the API and `create-admin` must agree, or a promotion made by one would stay invisible to
-    the other's cache. Server mode caches in Redis, shared by every process; embedded mode in
-    this process (docs/caching.md)."""
-    database_states = SqlAccessStates(engine)
-    if redis is not None and settings.cache_enabled:
-        return redis_caches(redis, settings, database_states)
-    return in_process_caches(settings, database_states)
 
 
 def create_login_throttle(settings: Settings, redis: RedisGuard | None) -> LoginThrottle:

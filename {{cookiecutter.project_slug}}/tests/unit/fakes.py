@@ -22,6 +22,7 @@ from {{ cookiecutter.package_name }}.domain.users.entities import User
 from {{ cookiecutter.package_name }}.domain.users.errors import EmailTakenError
 
 from .job_fakes import InMemoryJobs, InMemoryOutbox, InMemoryProcessedMessages
+from .privacy_fakes import InMemoryAuditLog, InMemoryPersonalData
 
 
 class InMemoryUsers:
@@ -135,12 +136,17 @@ class FakeUnitOfWork:
         self.committed_outbox, self.outbox = InMemoryOutbox(), InMemoryOutbox()
         self.committed_processed_messages = InMemoryProcessedMessages()
         self.processed_messages = InMemoryProcessedMessages()
+        self.committed_audit, self.audit = InMemoryAuditLog(), InMemoryAuditLog()
 {%- if cookiecutter.include_example_domain == "y" %}
         self.committed_items = InMemoryItems()
         self.items = InMemoryItems()
 {%- endif %}
         self.commits = 0
         self.reads_only = False
+
+    @property
+    def personal_data(self) -> InMemoryPersonalData:
+        return InMemoryPersonalData(self)
 
     def read_only(self) -> Self:
         view = copy.copy(self)  # the same committed state
@@ -153,6 +159,7 @@ class FakeUnitOfWork:
         self.jobs = self.committed_jobs.copy()
         self.outbox = self.committed_outbox.copy()
         self.processed_messages = self.committed_processed_messages.copy()
+        self.audit = self.committed_audit.copy()
 {%- if cookiecutter.include_example_domain == "y" %}
         self.items.rows = dict(self.committed_items.rows)
 {%- endif %}
@@ -174,6 +181,7 @@ class FakeUnitOfWork:
         self.committed_jobs = self.jobs.copy()
         self.committed_outbox = self.outbox.copy()
         self.committed_processed_messages = self.processed_messages.copy()
+        self.committed_audit = self.audit.copy()
 {%- if cookiecutter.include_example_domain == "y" %}
         self.committed_items.rows = dict(self.items.rows)
 {%- endif %}

@@ -16,6 +16,7 @@ from uuid import UUID
 
 from fastapi import Depends, Request
 
+from ..domain.audit.service import AuditService
 from ..domain.auth.entities import AccessClaims
 from ..domain.auth.service import AuthService
 {%- if cookiecutter.include_example_domain == "y" %}
@@ -24,6 +25,7 @@ from ..domain.items.service import ItemService
 from ..domain.jobs.service import JobService
 from ..domain.pagination import PageRequest
 from ..domain.permissions import Permission
+from ..domain.privacy.service import PrivacyService
 from ..domain.users.service import UserService
 from .ports import RequestPorts, RequestReads, api_dependencies
 from .schemas.pagination import page_request
@@ -56,6 +58,20 @@ def auth_service(ports: RequestPorts) -> AuthService:
 
 def job_service(ports: RequestPorts) -> JobService:
     return JobService(ports.adapters.unit_of_work())
+
+
+def privacy_service(ports: RequestPorts) -> PrivacyService:
+    adapters = ports.adapters
+    return PrivacyService(
+        adapters.unit_of_work(),
+        adapters.password_hasher,
+        ports.reads.access_states,
+        ports.reads.profiles,
+    )
+
+
+def audit_service(ports: RequestPorts) -> AuditService:
+    return AuditService(ports.adapters.unit_of_work())
 
 
 def own_profile(_request: Request, claims: AccessClaims, reads: RequestReads) -> None:
@@ -105,6 +121,12 @@ user_reader = Authorize(user_service, Permission.USERS_READ)
 UserReader = Annotated[Authorized[UserService], Depends(user_reader)]
 user_admin = Authorize(user_service, Permission.USERS_WRITE)
 UserAdmin = Annotated[Authorized[UserService], Depends(user_admin)]
+account_owner = Authorize(privacy_service)
+AccountOwner = Annotated[Authorized[PrivacyService], Depends(account_owner)]
+privacy_admin = Authorize(privacy_service, Permission.USERS_WRITE)
+PrivacyAdmin = Annotated[Authorized[PrivacyService], Depends(privacy_admin)]
+audit_reader = Authorize(audit_service, Permission.AUDIT_READ)
+AuditReader = Annotated[Authorized[AuditService], Depends(audit_reader)]
 job_creator = Authorize(job_service, Permission.JOBS_CREATE)
 JobCreator = Annotated[Authorized[JobService], Depends(job_creator)]
 # Whose jobs the actor sees (their own, or all) is the service's decision.

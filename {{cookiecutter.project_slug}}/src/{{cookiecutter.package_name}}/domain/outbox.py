@@ -20,6 +20,7 @@ from .clock import utc_now
 # What a message asks the worker to do: the name of the task that handles it.
 RUN_JOB: Final = "jobs.run"
 SEND_WELCOME_EMAIL: Final = "mail.welcome"
+ERASE_ACCOUNT: Final = "privacy.erase_account"
 
 
 @dataclass(frozen=True, slots=True)

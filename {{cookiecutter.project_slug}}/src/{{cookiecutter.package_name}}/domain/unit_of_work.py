@@ -4,12 +4,14 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Protocol, Self
 
+from .audit.ports import AuditLog
 from .auth.ports import RefreshTokenRepository
 {%- if cookiecutter.include_example_domain == "y" %}
 from .items.ports import ItemRepository
 {%- endif %}
 from .jobs.ports import JobRepository
 from .outbox import Outbox, ProcessedMessages
+from .privacy.ports import PersonalData
 from .users.ports import UserRepository
 
 
@@ -40,6 +42,12 @@ class UnitOfWork(Protocol):
 
     @property
     def processed_messages(self) -> ProcessedMessages: ...
+
+    @property
+    def audit(self) -> AuditLog: ...
+
+    @property
+    def personal_data(self) -> PersonalData: ...
 {%- if cookiecutter.include_example_domain == "y" %}
 
     @property

@@ -10,12 +10,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from uuid import UUID
 
+from sqlalchemy.ext.asyncio import AsyncEngine
+
 from ...domain.auth.ports import AccessStates
 {%- if cookiecutter.include_example_domain == "y" %}
 from ...domain.items.entities import Item
 {%- endif %}
 from ...domain.users.entities import UserProfile
 from ...shared.settings import Settings
+from ..database.access_states import SqlAccessStates
 from ..redis.guard import RedisGuard
 from .cache_aside import CacheAside
 from .cached_access_states import CachedAccessStates
@@ -100,3 +103,14 @@ def in_process_caches(settings: Settings, database_states: AccessStates) -> Cach
         for_request=lambda: caches,  # lookups cost no round trip here: nothing to share
     )
     return caches
+
+
+def create_caches(settings: Settings, engine: AsyncEngine, redis: RedisGuard | None) -> Caches:
+    """The one place that picks the cache adapters, the per-request access check among them:
+    the API, the worker and `create-admin` must agree, or a change made by one would stay
+    invisible to another's cache. Server mode caches in Redis, shared by every process;
+    embedded mode in this process (docs/caching.md)."""
+    database_states = SqlAccessStates(engine)
+    if redis is not None and settings.cache_enabled:
+        return redis_caches(redis, settings, database_states)
+    return in_process_caches(settings, database_states)

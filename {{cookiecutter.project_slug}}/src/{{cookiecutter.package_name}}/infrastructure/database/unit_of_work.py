@@ -6,12 +6,14 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from .audit_log import SqlAuditLog
 from .engine import SessionFactories
 {% if cookiecutter.include_example_domain == "y" -%}
 from .item_repository import SqlItemRepository
 {% endif -%}
 from .job_repository import SqlJobRepository
 from .outbox import SqlOutbox
+from .personal_data import SqlPersonalData
 from .processed_messages import SqlProcessedMessages
 from .refresh_token_repository import SqlRefreshTokenRepository
 from .user_repository import SqlUserRepository
@@ -23,6 +25,8 @@ class SqlUnitOfWork:
     jobs: SqlJobRepository
     outbox: SqlOutbox
     processed_messages: SqlProcessedMessages
+    audit: SqlAuditLog
+    personal_data: SqlPersonalData
 {%- if cookiecutter.include_example_domain == "y" %}
     items: SqlItemRepository
 {%- endif %}
@@ -54,6 +58,8 @@ class SqlUnitOfWork:
         self.jobs = SqlJobRepository(self._session)
         self.outbox = SqlOutbox(self._session)
         self.processed_messages = SqlProcessedMessages(self._session)
+        self.audit = SqlAuditLog(self._session)
+        self.personal_data = SqlPersonalData(self._session)
 {%- if cookiecutter.include_example_domain == "y" %}
         self.items = SqlItemRepository(self._session)
 {%- endif %}
@@ -77,6 +83,7 @@ class SqlUnitOfWork:
             # Its statements ran without a transaction: there is nothing to commit atomically.
             raise RuntimeError("commit() in a read-only unit of work")
         await self._session.commit()
+        self.audit.log_committed()
         if self.outbox.added and self._on_outbox_commit is not None:
             self._on_outbox_commit()
             self.outbox.added = 0
