@@ -42,7 +42,7 @@ class SqlPersonalData:
                 last_used_at=family.created_at if at is None else at,
                 revoked_at=family.revoked_at,
             )
-            for family, at in rows.tuples()
+            for family, at in rows
         ]
 
     async def jobs(self, user_id: UUID) -> list[Job]:
