@@ -125,12 +125,13 @@ async def test_erasure_leaves_no_trace_of_the_email_in_any_table_or_cache_entry(
         assert_problem(await client.get(f"{USERS}/me", headers=headers), 401)
 
         async def erased() -> bool | None:
-            found = await rows_mentioning(engine, FULL_NAME)
-            return True if not found else None
+            named = await count(engine, UserRow, UserRow.id == user_id, UserRow.full_name.is_not(None))
+            return True if named == 0 else None
 
         await eventually(erased, "the erasure", context=worker.log.read_text)
 
         assert await rows_mentioning(engine, EMAIL) == []
+        assert await rows_mentioning(engine, FULL_NAME) == []
         assert await cache_entries_mentioning(settings, EMAIL) == []
         sessions = RefreshTokenFamilyRow.user_id == user_id
         assert await count(engine, RefreshTokenFamilyRow, sessions) == 0

@@ -114,5 +114,8 @@ class OutboxRelay:
         return published
 
     async def _sleep_until_woken(self) -> None:
+        # `asyncio.timeout`, not `wait_for`: on Python 3.11, a `wait_for` cancelled just as the
+        # event is set returns instead of raising, and the shutdown that cancelled it hangs.
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._woken.wait(), timeout=self._poll_seconds)
+            async with asyncio.timeout(self._poll_seconds):
+                await self._woken.wait()
