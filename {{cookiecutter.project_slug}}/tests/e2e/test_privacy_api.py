@@ -125,8 +125,8 @@ async def test_erasure_leaves_no_trace_of_the_email_in_any_table_or_cache_entry(
         assert_problem(await client.get(f"{USERS}/me", headers=headers), 401)
 
         async def erased() -> bool | None:
-            named = await count(engine, UserRow, UserRow.id == user_id, UserRow.full_name.is_not(None))
-            return True if named == 0 else None
+            named = UserRow.full_name.is_not(None)
+            return True if await count(engine, UserRow, UserRow.id == user_id, named) == 0 else None
 
         await eventually(erased, "the erasure", context=worker.log.read_text)
 
