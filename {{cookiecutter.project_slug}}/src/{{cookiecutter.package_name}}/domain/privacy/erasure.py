@@ -1,6 +1,6 @@
 """Erasing an account, in the worker: what the right to be forgotten (GDPR article 17) deletes.
 
-Deleted: the user's items, jobs, sessions and refresh tokens. Replaced: the email, by a
+Deleted: the user's{% if cookiecutter.include_example_domain == "y" %} items,{% endif %} jobs, sessions and refresh tokens. Replaced: the email, by a
 tombstone in a domain that cannot exist, the name, by nothing, the password hash, by one no
 password matches. Kept: the account's row, under its id, because other records point at it;
 and the audit trail, with the user replaced by a pseudonym in every event, so that what was
