@@ -23,15 +23,14 @@ from .api.middleware.telemetry import TelemetryMiddleware
 from .api.ports import ApiDependencies
 from .api.problems import EVERY_ROUTE_STATUSES, install_problem_handlers, problem_docs
 from .api.rate_limits import RATE_LIMIT_HEADERS
-from .api.routers import auth, auth_sessions, health{% if cookiecutter.include_example_domain == "y" %}, items{% endif %}, jobs, metrics, passwords, users
+from .api.routers import audit, auth, auth_sessions, health{% if cookiecutter.include_example_domain == "y" %}, items{% endif %}, jobs, metrics, passwords, privacy, users
 from .domain.auth.login_throttle import LoginThrottle, LoginThrottlePolicy
 from .domain.auth.service import SessionPolicy
 from .domain.idempotency import IdempotencyPolicy
 from .domain.rate_limits import RateLimitPolicy, WindowCounter
 from .domain.users.passwords import PasswordPolicy
 from .domain.users.service import UserService
-from .infrastructure.cache.caches import Caches, in_process_caches, redis_caches
-from .infrastructure.database.access_states import SqlAccessStates
+from .infrastructure.cache.caches import create_caches
 from .infrastructure.database.engine import create_engine, create_session_factories
 from .infrastructure.database.health import DatabaseHealthCheck
 from .infrastructure.database.pool_metrics import sample_pool_periodically
@@ -44,7 +43,6 @@ from .infrastructure.redis.client import connect_redis
 from .infrastructure.redis.guard import RedisGuard
 from .infrastructure.redis.health import RedisHealthCheck
 from .infrastructure.security.access_tokens import JwtAccessTokens
-from .infrastructure.security.attempt_counters import InProcessAttemptCounter, RedisAttemptCounter
 from .infrastructure.security.password_hasher import Argon2PasswordHasher
 from .infrastructure.security.password_strength import ZxcvbnPasswordStrength
 from .infrastructure.telemetry.exposition import MetricsExposition, mark_this_process_dead
@@ -152,10 +150,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(items.router)
 {%- endif %}
     app.include_router(users.router)
+    app.include_router(privacy.router)
     app.include_router(jobs.router)
     app.include_router(auth.router)
     app.include_router(auth_sessions.router)
     app.include_router(passwords.router)
+    app.include_router(audit.router)
     app.include_router(metrics.router)  # last: tried only by requests no other route matched
     if settings.cors_origins:
         app.add_middleware(
@@ -188,24 +188,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(LivenessProbe)
     app.add_middleware(RequestContextMiddleware)
     return app
-
-
-def create_caches(settings: Settings, engine: AsyncEngine, redis: RedisGuard | None) -> Caches:
-    """The one place that picks the cache adapters, the per-request access check among them:
-    the API and `create-admin` must agree, or a promotion made by one would stay invisible to
-    the other's cache. Server mode caches in Redis, shared by every process; embedded mode in
-    this process (docs/caching.md)."""
-    database_states = SqlAccessStates(engine)
-    if redis is not None and settings.cache_enabled:
-        return redis_caches(redis, settings, database_states)
-    # Counts (rate limits, failed sign-ins) in Redis when there is one, so that every API
-    # process counts the same requests, even with the cache switched off.
-    counter = (
-        InProcessAttemptCounter()
-        if redis is None
-        else RedisAttemptCounter(redis, settings.redis_key_prefix)
-    )
-    return in_process_caches(settings, database_states, counter)
 
 
 def create_rate_limit(settings: Settings) -> RateLimitPolicy | None:

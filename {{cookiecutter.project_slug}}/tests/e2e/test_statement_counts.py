@@ -24,15 +24,17 @@ from .accounts import deliver_reset_mail, token_in
 from .auth import PASSWORD, USERS, register, signed_in_client
 from .test_jobs_api import KIND
 
+# Access check + the user + the audit event + one query a table: sessions, jobs{% if cookiecutter.include_example_domain == "y" %}, items{% endif %}, the trail.
+EXPORT_BOUND = {% if cookiecutter.include_example_domain == "y" %}7{% else %}6{% endif %}
 # The most statements one successful request may send, per endpoint as the OpenAPI document
 # names it. Tight on purpose: when a change lowers a count, lower its bound too (README, Develop).
 BOUNDS: dict[str, int] = {
     "GET /health/live": 0,  # touches no dependency
     "GET /health/ready": 1,  # the database check's SELECT 1
     "POST /api/v1/auth/register": 2,  # insert the user + the welcome mail's outbox message
-    "POST /api/v1/auth/token": 3,  # user by email + insert the session + its refresh token
+    "POST /api/v1/auth/token": 4,  # user by email + insert the session, its token, the audit event
     "POST /api/v1/auth/refresh": 4,  # token with its session + user + spend it + insert the next
-    "POST /api/v1/auth/logout": 2,  # token with its session + revoke the session
+    "POST /api/v1/auth/logout": 3,  # token with its session + revoke the session + audit
     "POST /api/v1/auth/password-reset": 2,  # user by email + the mail's outbox message
     # token + user, then both locked + set the password + spend tokens + find and end sessions
     "POST /api/v1/auth/password-reset/confirm": 8,
@@ -43,7 +45,14 @@ BOUNDS: dict[str, int] = {
     "POST /api/v1/users/me/password": 7,
     "GET /api/v1/users/me": 2,  # access check + the user
     "GET /api/v1/users": 3,  # access check + count + the page
-    "PATCH /api/v1/users/{user_id}": 3,  # access check + the user, locked + update
+    "PATCH /api/v1/users/{user_id}": 4,  # access check + the user, locked + update + audit
+    "GET /api/v1/users/me/export": EXPORT_BOUND,
+    # Access check + the user, locked + deactivate + live sessions + revoke them + the audit
+    # events (one INSERT) + the erasure's outbox message; the owner's route reads the user
+    # first, to check the password outside the transaction.
+    "DELETE /api/v1/users/me": 8,
+    "DELETE /api/v1/users/{user_id}": 7,
+    "GET /api/v1/audit-events": 3,  # access check + count + the page
     "POST /api/v1/jobs": 3,  # access check + insert the job + its outbox message
     "GET /api/v1/jobs/{job_id}": 2,  # access check + the job
 {%- if cookiecutter.include_example_domain == "y" %}
@@ -161,6 +170,17 @@ async def test_user_endpoints_stay_within_their_bounds(
         path={"user_id": me["id"]},
         json={"role": "admin"},
     )
+
+
+async def test_privacy_and_audit_endpoints_stay_within_their_bounds(
+    app: FastAPI, user_client: httpx.AsyncClient, admin_client: httpx.AsyncClient
+) -> None:
+    await within_bound(user_client, "GET /api/v1/users/me/export")
+    await within_bound(admin_client, "GET /api/v1/audit-events")
+    async with signed_in_client(app, "erased@example.com") as erased:
+        user_id = (await erased.get(f"{USERS}/me")).json()["id"]
+    await within_bound(admin_client, "DELETE /api/v1/users/{user_id}", path={"user_id": user_id})
+    await within_bound(user_client, "DELETE /api/v1/users/me", json={"current_password": PASSWORD})
 
 
 async def test_job_endpoints_stay_within_their_bounds(user_client: httpx.AsyncClient) -> None:

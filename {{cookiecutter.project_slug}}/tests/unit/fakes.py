@@ -28,6 +28,7 @@ from {{ cookiecutter.package_name }}.domain.users.errors import EmailTakenError
 
 from .idempotency_fakes import InMemoryIdempotencyRecords
 from .job_fakes import InMemoryJobs, InMemoryOutbox, InMemoryProcessedMessages
+from .privacy_fakes import InMemoryAuditLog, InMemoryPersonalData
 
 
 class InMemoryUsers:
@@ -189,6 +190,7 @@ class FakeUnitOfWork:
         self.processed_messages = InMemoryProcessedMessages()
         self.committed_idempotency_records = InMemoryIdempotencyRecords()
         self.idempotency_records = InMemoryIdempotencyRecords()
+        self.committed_audit, self.audit = InMemoryAuditLog(), InMemoryAuditLog()
 {%- if cookiecutter.include_example_domain == "y" %}
         self.committed_items = InMemoryItems()
         self.items = InMemoryItems()
@@ -196,6 +198,10 @@ class FakeUnitOfWork:
         self.commits = 0
         self.reads_only = False
         self.is_joined = False
+
+    @property
+    def personal_data(self) -> InMemoryPersonalData:
+        return InMemoryPersonalData(self)
 
     def read_only(self) -> Self:
         view = copy.copy(self)  # the same committed state
@@ -217,6 +223,7 @@ class FakeUnitOfWork:
         self.outbox = self.committed_outbox.copy()
         self.processed_messages = self.committed_processed_messages.copy()
         self.idempotency_records = self.committed_idempotency_records.copy()
+        self.audit = self.committed_audit.copy()
 {%- if cookiecutter.include_example_domain == "y" %}
         self.items.rows = dict(self.committed_items.rows)
 {%- endif %}
@@ -242,6 +249,7 @@ class FakeUnitOfWork:
         self.committed_outbox = self.outbox.copy()
         self.committed_processed_messages = self.processed_messages.copy()
         self.committed_idempotency_records = self.idempotency_records.copy()
+        self.committed_audit = self.audit.copy()
 {%- if cookiecutter.include_example_domain == "y" %}
         self.committed_items.rows = dict(self.items.rows)
 {%- endif %}

@@ -16,6 +16,7 @@ from uuid import UUID
 
 from fastapi import Depends, Request
 
+from ..domain.audit.service import AuditService
 from ..domain.auth.entities import AccessClaims
 from ..domain.auth.password_reset import PasswordResetService
 from ..domain.auth.service import AuthService
@@ -28,6 +29,7 @@ from ..domain.pagination import PageRequest
 from ..domain.permissions import Permission
 from ..domain.rate_limits import client_caller
 from ..domain.users.passwords import PasswordPolicy
+from ..domain.privacy.service import PrivacyService
 from ..domain.users.service import UserService
 from .idempotency import AuthorizeIdempotent, IdempotentCaller
 from .ports import RequestPorts, RequestReads, api_dependencies
@@ -78,6 +80,20 @@ def session_service(ports: RequestPorts) -> SessionService:
 
 def job_service(ports: RequestPorts) -> JobService:
     return JobService(ports.adapters.unit_of_work())
+
+
+def privacy_service(ports: RequestPorts) -> PrivacyService:
+    adapters = ports.adapters
+    return PrivacyService(
+        adapters.unit_of_work(),
+        adapters.password_hasher,
+        ports.reads.access_states,
+        ports.reads.profiles,
+    )
+
+
+def audit_service(ports: RequestPorts) -> AuditService:
+    return AuditService(ports.adapters.unit_of_work())
 
 
 def own_profile(_request: Request, claims: AccessClaims, reads: RequestReads) -> None:
@@ -133,6 +149,12 @@ user_reader = Authorize(user_service, Permission.USERS_READ)
 UserReader = Annotated[Authorized[UserService], Depends(user_reader)]
 user_admin = Authorize(user_service, Permission.USERS_WRITE)
 UserAdmin = Annotated[Authorized[UserService], Depends(user_admin)]
+account_owner = Authorize(privacy_service)
+AccountOwner = Annotated[Authorized[PrivacyService], Depends(account_owner)]
+privacy_admin = Authorize(privacy_service, Permission.USERS_WRITE)
+PrivacyAdmin = Annotated[Authorized[PrivacyService], Depends(privacy_admin)]
+audit_reader = Authorize(audit_service, Permission.AUDIT_READ)
+AuditReader = Annotated[Authorized[AuditService], Depends(audit_reader)]
 password_changer = Authorize(user_service)
 PasswordChanger = Annotated[Authorized[UserService], Depends(password_changer)]
 session_owner = Authorize(session_service)

@@ -21,6 +21,7 @@ from .clock import utc_now
 RUN_JOB: Final = "jobs.run"
 SEND_WELCOME_EMAIL: Final = "mail.welcome"
 SEND_PASSWORD_RESET_EMAIL: Final = "mail.password_reset"  # noqa: S105 - a task name
+ERASE_ACCOUNT: Final = "privacy.erase_account"
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,7 @@ class Permission(StrEnum):
     USERS_WRITE = "users:write"
     JOBS_CREATE = "jobs:create"
     JOBS_READ_ANY = "jobs:read:any"
+    AUDIT_READ = "audit:read"
 {%- if cookiecutter.include_example_domain == "y" %}
     ITEMS_READ = "items:read"
     ITEMS_WRITE = "items:write"

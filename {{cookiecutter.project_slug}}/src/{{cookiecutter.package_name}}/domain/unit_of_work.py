@@ -4,6 +4,7 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Protocol, Self
 
+from .audit.ports import AuditLog
 from .auth.ports import PasswordResetTokenRepository, RefreshTokenRepository
 from .idempotency import IdempotencyRecords
 {%- if cookiecutter.include_example_domain == "y" %}
@@ -11,6 +12,7 @@ from .items.ports import ItemRepository
 {%- endif %}
 from .jobs.ports import JobRepository
 from .outbox import Outbox, ProcessedMessages
+from .privacy.ports import PersonalData
 from .users.ports import UserRepository
 
 
@@ -54,6 +56,12 @@ class UnitOfWork(Protocol):
 
     @property
     def idempotency_records(self) -> IdempotencyRecords: ...
+
+    @property
+    def audit(self) -> AuditLog: ...
+
+    @property
+    def personal_data(self) -> PersonalData: ...
 {%- if cookiecutter.include_example_domain == "y" %}
 
     @property

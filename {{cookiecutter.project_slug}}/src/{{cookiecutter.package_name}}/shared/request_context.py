@@ -8,6 +8,8 @@ request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
 fallback_trace_id_var: ContextVar[str | None] = ContextVar("fallback_trace_id", default=None)
 # The caller's user id, once a token is verified: logs of authenticated requests carry it.
 user_id_var: ContextVar[str | None] = ContextVar("user_id", default=None)
+# The address the request came from, as the server saw it: the audit trail records it.
+client_address_var: ContextVar[str | None] = ContextVar("client_address", default=None)
 
 
 def current_trace_id() -> str | None:

@@ -7,7 +7,12 @@ import re
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ...shared.request_context import fallback_trace_id_var, request_id_var, user_id_var
+from ...shared.request_context import (
+    client_address_var,
+    fallback_trace_id_var,
+    request_id_var,
+    user_id_var,
+)
 from ..rate_limits import rate_limit_headers
 
 REQUEST_ID_HEADER = b"x-request-id"
@@ -31,6 +36,8 @@ class RequestContextMiddleware:
         request_id_var.set(request_id)
         fallback_trace_id_var.set(_fallback_trace_id(headers.get(b"traceparent")))
         user_id_var.set(None)  # until a token is verified (api/security.py)
+        client = scope.get("client")
+        client_address_var.set(client[0] if client else None)
 
         async def send_with_request_id(message: Message) -> None:
             if message["type"] == "http.response.start":

@@ -4,7 +4,9 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from uuid import UUID
 
+from ..audit.entities import AuditAction
 from ..clock import utc_now
 from ..unit_of_work import UnitOfWork
 from ..users.entities import User, normalize_email
@@ -57,6 +59,7 @@ class AuthService:
         check = await self._hasher.verify(password, None if user is None else user.password_hash)
         if user is None or not check.is_valid or not user.is_active:
             await self._throttle.record_failure(email, client)
+            await self._record_failed_sign_in(None if user is None else user.id)
             raise InvalidCredentialsError()
         await self._throttle.record_success(email)
         async with self._uow as uow:
@@ -70,8 +73,21 @@ class AuthService:
             )
             await uow.refresh_tokens.add_family(family)
             pair = await self._issue(uow, user, family)
+            await uow.audit.record(
+                AuditAction.SIGN_IN_SUCCEEDED,
+                actor=user.id,
+                subject=user.id,
+                details={"session_id": str(family.id)},
+            )
             await uow.commit()
         return pair
+
+    async def _record_failed_sign_in(self, user_id: UUID | None) -> None:
+        """The account tried, if it exists; never the address typed, which may be anyone's
+        (or a password typed into the wrong field)."""
+        async with self._uow as uow:
+            await uow.audit.record(AuditAction.SIGN_IN_FAILED, actor=None, subject=user_id)
+            await uow.commit()
 
     async def refresh(self, presented: str) -> TokenPair:
         """Rotates: the presented refresh token is spent and a new pair issued in its session."""
@@ -101,6 +117,13 @@ class AuthService:
             if token is None or token.family.is_revoked:
                 return
             await uow.refresh_tokens.revoke_family(token.family.id, self._clock())
+            user_id = token.family.user_id
+            await uow.audit.record(
+                AuditAction.SIGNED_OUT,
+                actor=user_id,
+                subject=user_id,
+                details={"session_id": str(token.family.id)},
+            )
             await uow.commit()
         await self._access_states.forget_session(token.family.id)
 
@@ -122,6 +145,12 @@ class AuthService:
         """A spent token came back, so two parties hold copies of it and we cannot tell the
         owner from the thief: the whole session ends (RFC 9700, section 4.14)."""
         await uow.refresh_tokens.revoke_family(token.family.id, now)
+        await uow.audit.record(
+            AuditAction.REFRESH_TOKEN_REUSED,
+            actor=None,
+            subject=token.family.user_id,
+            details={"session_id": str(token.family.id)},
+        )
         await uow.commit()
         await self._access_states.forget_session(token.family.id)
         logger.warning(

@@ -10,6 +10,9 @@ from ..permissions import Role
 
 EMAIL_MAX_LENGTH: Final = 320  # RFC 5321: 64 for the local part, @, 255 for the domain
 FULL_NAME_MAX_LENGTH: Final = 200
+# Erased accounts keep their row (other records point at it) under an address in `.invalid`,
+# a domain reserved never to exist (RFC 2606): it receives no mail and no one can register it.
+ERASED_EMAIL_DOMAIN: Final = "erased.invalid"
 
 
 def normalize_email(email: str) -> str:
@@ -42,6 +45,22 @@ class User:
 
     def with_password_hash(self, password_hash: str) -> "User":
         return replace(self, password_hash=password_hash, updated_at=utc_now())
+
+    def erased(self, unusable_password_hash: str) -> "User":
+        """The account with its personal data gone: a tombstone address, no name, inactive,
+        and the hash of the old password replaced by that of a password no one knows."""
+        return replace(
+            self,
+            email=f"erased-{self.id.hex}@{ERASED_EMAIL_DOMAIN}",
+            full_name=None,
+            password_hash=unusable_password_hash,
+            is_active=False,
+            updated_at=utc_now(),
+        )
+
+    @property
+    def is_erased(self) -> bool:
+        return self.email.endswith(f"@{ERASED_EMAIL_DOMAIN}")
 
     @property
     def profile(self) -> "UserProfile":

@@ -2,7 +2,7 @@
 
 from uuid import UUID
 
-from ..errors import ConflictError, InvalidInputError, NotFoundError
+from ..errors import ConflictError, InvalidInputError, NotFoundError, PermissionDeniedError
 
 
 class UserNotFoundError(NotFoundError):
@@ -39,3 +39,12 @@ class OwnAccessChangeError(ConflictError):
 
     def __init__(self) -> None:
         super().__init__("You cannot demote or deactivate yourself; ask another administrator.")
+
+
+class IncorrectPasswordError(PermissionDeniedError):
+    """The current password, asked again before an action that cannot be undone, was wrong."""
+
+    code = "incorrect-password"
+
+    def __init__(self) -> None:
+        super().__init__("The current password is incorrect.")

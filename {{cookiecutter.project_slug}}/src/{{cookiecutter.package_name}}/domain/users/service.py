@@ -10,6 +10,7 @@ from ..outbox import SEND_WELCOME_EMAIL, OutboxMessage
 from ..pagination import Page, PageRequest
 from ..permissions import Role
 from ..unit_of_work import UnitOfWork
+from .access_audit import record_access_changes
 from .entities import User, UserChanges, UserProfile, normalize_email
 from .errors import OwnAccessChangeError, UserNotFoundError, WrongPasswordError
 from .passwords import PasswordPolicy
@@ -70,6 +71,7 @@ class UserService:
                 raise UserNotFoundError(user_id)
             updated = current.with_changes(changes)
             await uow.users.update(updated)
+            await record_access_changes(uow, actor.user_id, current, updated)
             ended: list[UUID] = []
             if changes.is_active is False:
                 # Otherwise a later reactivation would bring the old sessions back to life.
@@ -121,6 +123,8 @@ class UserService:
                 promoted = existing.with_changes(UserChanges(role=Role.ADMIN, is_active=True))
                 admin = promoted.with_password_hash(password_hash)
                 await uow.users.update(admin)
+                # No actor: the command line, run by whoever operates the service.
+                await record_access_changes(uow, None, existing, admin)
             await uow.commit()
         await self._forget(admin.id)
         return admin

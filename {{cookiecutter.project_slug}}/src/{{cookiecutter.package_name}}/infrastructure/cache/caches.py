@@ -10,12 +10,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from uuid import UUID
 
+from sqlalchemy.ext.asyncio import AsyncEngine
+
 from ...domain.auth.ports import AccessStates
 {%- if cookiecutter.include_example_domain == "y" %}
 from ...domain.items.entities import Item
 {%- endif %}
 from ...domain.users.entities import UserProfile
 from ...shared.settings import Settings
+from ..database.access_states import SqlAccessStates
 from ..redis.guard import RedisGuard
 from ..security.attempt_counters import InProcessAttemptCounter, RedisAttemptCounter
 from .cache_aside import CacheAside
@@ -111,3 +114,21 @@ def in_process_caches(
         for_request=lambda: caches,  # lookups cost no round trip here: nothing to share
     )
     return caches
+
+
+def create_caches(settings: Settings, engine: AsyncEngine, redis: RedisGuard | None) -> Caches:
+    """The one place that picks the cache adapters, the per-request access check among them:
+    the API, the worker and `create-admin` must agree, or a change made by one would stay
+    invisible to another's cache. Server mode caches in Redis, shared by every process;
+    embedded mode in this process (docs/caching.md)."""
+    database_states = SqlAccessStates(engine)
+    if redis is not None and settings.cache_enabled:
+        return redis_caches(redis, settings, database_states)
+    # Counts (rate limits, failed sign-ins) in Redis when there is one, so that every API
+    # process counts the same requests, even with the cache switched off.
+    counter = (
+        InProcessAttemptCounter()
+        if redis is None
+        else RedisAttemptCounter(redis, settings.redis_key_prefix)
+    )
+    return in_process_caches(settings, database_states, counter)

@@ -12,7 +12,7 @@ from ...domain.pagination import Page, PageRequest
 from .tables import ItemRow
 
 
-def _to_entity(row: ItemRow) -> Item:
+def item_from_row(row: ItemRow) -> Item:
     return Item(
         id=row.id,
         owner_id=row.owner_id,
@@ -36,7 +36,7 @@ class SqlItemRepository:
     async def get(self, item_id: UUID, *, for_update: bool = False) -> Item | None:
         query = ITEM_FOR_UPDATE if for_update else ITEM_BY_ID
         row = (await self._session.execute(query, {"item_id": item_id})).scalar_one_or_none()
-        return None if row is None else _to_entity(row)
+        return None if row is None else item_from_row(row)
 
     async def list(self, page: PageRequest, *, owner_id: UUID | None = None) -> Page[Item]:
         owned = ItemRow.owner_id == owner_id if owner_id is not None else true()
@@ -48,7 +48,7 @@ class SqlItemRepository:
             .limit(page.limit)
             .offset(page.offset)
         )
-        return Page(items=[_to_entity(row) for row in rows], total=total or 0, request=page)
+        return Page(items=[item_from_row(row) for row in rows], total=total or 0, request=page)
 
     async def add(self, item: Item) -> None:
         self._session.add(

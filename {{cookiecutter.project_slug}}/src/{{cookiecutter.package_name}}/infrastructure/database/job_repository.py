@@ -10,7 +10,7 @@ from ...domain.jobs.entities import UNFINISHED, Job, JobKind, JobStatus
 from .tables import JobRow
 
 
-def _to_entity(row: JobRow) -> Job:
+def job_from_row(row: JobRow) -> Job:
     return Job(
         id=row.id,
         owner_id=row.owner_id,
@@ -31,7 +31,7 @@ class SqlJobRepository:
     async def get(self, job_id: UUID) -> Job | None:
         query = select(JobRow).where(JobRow.id == job_id)
         row = (await self._session.execute(query)).scalar_one_or_none()
-        return None if row is None else _to_entity(row)
+        return None if row is None else job_from_row(row)
 
     async def add(self, job: Job) -> None:
         self._session.add(
@@ -57,7 +57,7 @@ class SqlJobRepository:
             .execution_options(synchronize_session=False)
         )
         row = started.scalar_one_or_none()
-        return None if row is None else _to_entity(row)
+        return None if row is None else job_from_row(row)
 
     async def transition(self, job: Job, *, when: tuple[JobStatus, ...]) -> bool:
         moved = await self._session.execute(

@@ -161,3 +161,24 @@ class IdempotencyKeyRow(Base):
     location: Mapped[str | None] = mapped_column(String(2048))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)  # purges go by it
+
+
+class AuditEventRow(Base):
+    """One security-relevant action (domain/audit). No foreign keys: events outlive users."""
+
+    __tablename__ = "audit_events"
+    # The listing sorts by time; admins filter by who acted or whom it concerned.
+    __table_args__ = (
+        Index("ix_audit_events_occurred_at_id", "occurred_at", "id"),
+        Index("ix_audit_events_actor_id_occurred_at", "actor_id", "occurred_at"),
+        Index("ix_audit_events_subject_id_occurred_at", "subject_id", "occurred_at"),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    action: Mapped[str] = mapped_column(String(64))
+    actor_id: Mapped[UUID | None]
+    subject_id: Mapped[UUID | None]
+    client: Mapped[str | None] = mapped_column(String(64))
+    trace_id: Mapped[str | None] = mapped_column(String(32))
+    details: Mapped[dict[str, str]] = mapped_column(JSON)

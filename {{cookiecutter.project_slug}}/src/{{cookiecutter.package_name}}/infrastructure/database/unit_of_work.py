@@ -7,6 +7,7 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from .audit_log import SqlAuditLog
 from .engine import SessionFactories
 from .idempotency_records import SqlIdempotencyRecords
 {% if cookiecutter.include_example_domain == "y" -%}
@@ -15,6 +16,7 @@ from .item_repository import SqlItemRepository
 from .job_repository import SqlJobRepository
 from .outbox import SqlOutbox
 from .password_reset_token_repository import SqlPasswordResetTokenRepository
+from .personal_data import SqlPersonalData
 from .processed_messages import SqlProcessedMessages
 from .refresh_token_repository import SqlRefreshTokenRepository
 from .user_repository import SqlUserRepository
@@ -28,6 +30,8 @@ class SqlUnitOfWork:
     outbox: SqlOutbox
     processed_messages: SqlProcessedMessages
     idempotency_records: SqlIdempotencyRecords
+    audit: SqlAuditLog
+    personal_data: SqlPersonalData
 {%- if cookiecutter.include_example_domain == "y" %}
     items: SqlItemRepository
 {%- endif %}
@@ -72,6 +76,8 @@ class SqlUnitOfWork:
         self.outbox = SqlOutbox(self._session)
         self.processed_messages = SqlProcessedMessages(self._session)
         self.idempotency_records = SqlIdempotencyRecords(self._session)
+        self.audit = SqlAuditLog(self._session)
+        self.personal_data = SqlPersonalData(self._session)
 {%- if cookiecutter.include_example_domain == "y" %}
         self.items = SqlItemRepository(self._session)
 {%- endif %}
@@ -99,6 +105,7 @@ class SqlUnitOfWork:
         if self._joined:
             return
         await self._session.commit()
+        self.audit.log_committed()
         if self.outbox.added and self._on_outbox_commit is not None:
             self._on_outbox_commit()
             self.outbox.added = 0

@@ -78,6 +78,7 @@ class SqlUserRepository:
             update(UserRow)
             .where(UserRow.id == user.id)
             .values(
+                email=user.email,
                 full_name=user.full_name,
                 password_hash=user.password_hash,
                 role=user.role.value,

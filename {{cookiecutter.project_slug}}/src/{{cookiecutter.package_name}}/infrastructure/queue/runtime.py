@@ -15,14 +15,18 @@ from ...domain.auth.reset_emails import PasswordResetEmails
 from ...domain.housekeeping import Housekeeping, HousekeepingPolicy
 from ...domain.jobs.runner import JobRunner
 from ...domain.mail import Mailer
+from ...domain.privacy.erasure import AccountEraser
 from ...domain.users.welcome import WelcomeEmails
 from ...shared.settings import Settings
+from ..cache.caches import create_caches
 from ..database.engine import create_engine, create_session_factories
 from ..database.pool_metrics import sample_pool
 from ..database.unit_of_work import SqlUnitOfWork
 from ..http.client import ResilientHttpClient, create_http_client
 from ..mail.logging_mailer import LoggingMailer
 from ..mail.webhook_mailer import WebhookMailer
+from ..redis.client import connect_redis
+from ..security.password_hasher import Argon2PasswordHasher
 
 T = TypeVar("T")
 
@@ -42,6 +46,17 @@ class WorkerRuntime:
         self.welcome_emails = WelcomeEmails(unit_of_work, mailer)
         self.password_reset_emails = PasswordResetEmails(
             unit_of_work, mailer, settings.password_reset_ttl_seconds
+        )
+        # The API's caches as the API sees them: an erasure must drop what they hold.
+        caches = create_caches(settings, engine, connect_redis(settings))
+        self.account_eraser = AccountEraser(
+            unit_of_work,
+            Argon2PasswordHasher.from_settings(settings),
+            caches.access_states,
+            caches.profiles,
+{%- if cookiecutter.include_example_domain == "y" %}
+            caches.items,
+{%- endif %}
         )
         self.housekeeping = Housekeeping(
             unit_of_work,

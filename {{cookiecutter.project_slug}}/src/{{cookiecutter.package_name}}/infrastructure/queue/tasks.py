@@ -14,7 +14,7 @@ from celery import Celery, Task
 from celery.exceptions import Reject, SoftTimeLimitExceeded
 
 from ...domain.jobs.entities import JobStatus
-from ...domain.outbox import RUN_JOB, SEND_PASSWORD_RESET_EMAIL, SEND_WELCOME_EMAIL
+from ...domain.outbox import ERASE_ACCOUNT, RUN_JOB, SEND_PASSWORD_RESET_EMAIL, SEND_WELCOME_EMAIL
 from ...shared.logging import get_logger
 from ...shared.settings import Settings
 from ..telemetry.metrics import count_job
@@ -102,6 +102,17 @@ def register_tasks(app: Celery, settings: Settings) -> LazyRuntime:
 
         def work() -> None:
             run.run(run.password_reset_emails.send(account, UUID(task.request.id)))
+
+        run_with_retries(task, work, lambda reason: dead_letter(task, reason))
+
+    @app.task(name=ERASE_ACCOUNT, bind=True, max_retries=settings.task_max_retries, shared=False)
+    def erase_account(task: AnyTask, user_id: str) -> None:
+        run = runtime.get()
+
+        def work() -> None:
+            # Idempotent by itself: a second delivery finds the account erased already.
+            if run.run(run.account_eraser.erase(UUID(user_id))):
+                logger.info("account erased")
 
         run_with_retries(task, work, lambda reason: dead_letter(task, reason))
 

@@ -1,0 +1,1 @@
+"""Privacy: a user's right to their data (export) and to be forgotten (erasure)."""
