@@ -23,7 +23,20 @@ from .api.middleware.telemetry import TelemetryMiddleware
 from .api.ports import ApiDependencies
 from .api.problems import EVERY_ROUTE_STATUSES, install_problem_handlers, problem_docs
 from .api.rate_limits import RATE_LIMIT_HEADERS
-from .api.routers import audit, auth, auth_sessions, health{% if cookiecutter.include_example_domain == "y" %}, items{% endif %}, jobs, metrics, passwords, privacy, users
+from .api.routers import (
+    audit,
+    auth,
+    auth_sessions,
+    health,
+{%- if cookiecutter.include_example_domain == "y" %}
+    items,
+{%- endif %}
+    jobs,
+    metrics,
+    passwords,
+    privacy,
+    users,
+)
 from .domain.auth.login_throttle import LoginThrottle, LoginThrottlePolicy
 from .domain.auth.service import SessionPolicy
 from .domain.idempotency import IdempotencyPolicy

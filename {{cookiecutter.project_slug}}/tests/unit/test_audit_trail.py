@@ -16,9 +16,10 @@ from {{ cookiecutter.package_name }}.domain.clock import utc_now
 from {{ cookiecutter.package_name }}.domain.pagination import PageRequest
 from {{ cookiecutter.package_name }}.domain.permissions import Role
 from {{ cookiecutter.package_name }}.domain.users.entities import UserChanges, UserProfile
+from {{ cookiecutter.package_name }}.domain.users.passwords import PasswordPolicy
 from {{ cookiecutter.package_name }}.domain.users.service import UserService
 
-from .auth_fakes import FakePasswordHasher
+from .auth_fakes import FakePasswordHasher, ListedPasswordStrength
 from .auth_world import CLIENT, PASSWORD, World
 from .fakes import InMemoryCache
 
@@ -68,7 +69,11 @@ async def test_role_and_activity_changes_are_recorded_with_the_admin_who_made_th
 ) -> None:
     user = world.add_user()
     users = UserService(
-        world.uow, FakePasswordHasher(), world.states, InMemoryCache[UUID, UserProfile]()
+        world.uow,
+        FakePasswordHasher(),
+        world.states,
+        InMemoryCache[UUID, UserProfile](),
+        PasswordPolicy(ListedPasswordStrength()),
     )
     admin = Actor(user_id=uuid4(), role=Role.ADMIN)
 

@@ -27,9 +27,9 @@ from ..domain.items.service import ItemService
 from ..domain.jobs.service import JobService
 from ..domain.pagination import PageRequest
 from ..domain.permissions import Permission
+from ..domain.privacy.service import PrivacyService
 from ..domain.rate_limits import client_caller
 from ..domain.users.passwords import PasswordPolicy
-from ..domain.privacy.service import PrivacyService
 from ..domain.users.service import UserService
 from .idempotency import AuthorizeIdempotent, IdempotentCaller
 from .ports import RequestPorts, RequestReads, api_dependencies
