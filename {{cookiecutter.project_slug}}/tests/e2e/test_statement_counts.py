@@ -35,14 +35,14 @@ BOUNDS: dict[str, int] = {
     "POST /api/v1/auth/token": 4,  # user by email + insert the session, its token, the audit event
     "POST /api/v1/auth/refresh": 4,  # token with its session + user + spend it + insert the next
     "POST /api/v1/auth/logout": 3,  # token with its session + revoke the session + audit
-    "POST /api/v1/auth/password-reset": 2,  # user by email + the mail's outbox message
-    # token + user, then both locked + set the password + spend tokens + find and end sessions
-    "POST /api/v1/auth/password-reset/confirm": 8,
+    "POST /api/v1/auth/password-reset": 3,  # user by email + the mail's outbox message + audit
+    # token + user, then both locked + set the password + spend tokens + end sessions + audit
+    "POST /api/v1/auth/password-reset/confirm": 9,
     "GET /api/v1/auth/sessions": 2,  # access check + the live sessions
-    "DELETE /api/v1/auth/sessions": 3,  # access check + find and end the others
-    "DELETE /api/v1/auth/sessions/{sid}": 3,  # access check + the live sessions + end one
-    # access check + user, then locked + set it + spend reset tokens + find and end the others
-    "POST /api/v1/users/me/password": 7,
+    "DELETE /api/v1/auth/sessions": 4,  # access check + find and end the others + audit
+    "DELETE /api/v1/auth/sessions/{sid}": 4,  # access check + live sessions + end one + audit
+    # access check + user, then locked + set it + spend reset tokens + end the others + audit
+    "POST /api/v1/users/me/password": 8,
     "GET /api/v1/users/me": 2,  # access check + the user
     "GET /api/v1/users": 3,  # access check + count + the page
     "PATCH /api/v1/users/{user_id}": 4,  # access check + the user, locked + update + audit

@@ -86,4 +86,6 @@ async def test_housekeeping_purges_only_what_expired_in_batches() -> None:
     assert list(uow.committed_password_reset_tokens.tokens) == ["live"]
     assert [message.id for message in uow.committed_outbox.messages][:1] == [recent.id]
     assert len(uow.committed_outbox.messages) == 2
-    assert uow.commits == 2 + 1 + 1 + 1  # the tokens took two batches, the others one each
+    # The refresh tokens took two batches; reset tokens, outbox, processed messages and
+    # idempotency keys one each.
+    assert uow.commits == 2 + 1 + 1 + 1 + 1

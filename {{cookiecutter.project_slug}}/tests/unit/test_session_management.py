@@ -5,6 +5,7 @@ from uuid import uuid4
 import pytest
 
 from {{ cookiecutter.package_name }}.domain.actor import Actor
+from {{ cookiecutter.package_name }}.domain.audit.entities import AuditAction
 from {{ cookiecutter.package_name }}.domain.auth.entities import TokenPair
 from {{ cookiecutter.package_name }}.domain.auth.errors import SessionNotFoundError
 from {{ cookiecutter.package_name }}.domain.auth.sessions import SessionService
@@ -153,3 +154,35 @@ async def test_a_change_is_refused_with_a_wrong_current_or_a_weak_new_password(
 
     assert world.uow.committed_users.rows[user.id].password_hash == f"v1:{PASSWORD}"
     assert world.states.forgotten_sessions == []
+
+
+async def test_ending_sessions_and_changing_the_password_are_audited(
+    world: World, sessions: SessionService, users: UserService
+) -> None:
+    user = world.add_user()
+    _, laptop = await signed_in(world, user, "laptop")
+    _, phone = await signed_in(world, user, "phone")
+    _, tablet = await signed_in(world, user, "tablet")
+
+    assert phone.session_id is not None
+    await sessions.end(laptop, phone.session_id)
+    await sessions.end_others(laptop)
+    await users.change_password(laptop, PASSWORD, NEW_PASSWORD)
+
+    audited = [
+        (event.action, event.actor_id, event.subject_id, dict(event.details))
+        for event in world.uow.committed_audit.events
+        if event.action in {AuditAction.SESSION_ENDED, AuditAction.PASSWORD_CHANGED}
+    ]
+    assert audited == [
+        (AuditAction.SESSION_ENDED, user.id, user.id, {"session_id": str(phone.session_id)}),
+        (
+            AuditAction.SESSION_ENDED,
+            user.id,
+            user.id,
+            {"sessions_ended": "1", "kept": str(laptop.session_id)},  # the tablet's
+        ),
+        (AuditAction.PASSWORD_CHANGED, user.id, user.id, {"sessions_ended": "0"}),
+    ]
+    assert tablet.session_id is not None
+    assert world.is_revoked(tablet.session_id)

@@ -16,6 +16,10 @@ class AuditAction(StrEnum):
     SIGN_IN_FAILED = "sign_in.failed"
     SIGNED_OUT = "session.signed_out"
     REFRESH_TOKEN_REUSED = "session.refresh_token_reused"  # noqa: S105 - a name, not a secret
+    SESSION_ENDED = "session.ended"  # by its owner, from the sessions list
+    PASSWORD_RESET_REQUESTED = "password.reset_requested"  # noqa: S105 - a name, not a secret
+    PASSWORD_RESET = "password.reset"  # noqa: S105 - a name, not a secret
+    PASSWORD_CHANGED = "password.changed"  # noqa: S105 - a name, not a secret
     ROLE_CHANGED = "user.role_changed"
     USER_DEACTIVATED = "user.deactivated"
     USER_REACTIVATED = "user.reactivated"

@@ -9,6 +9,7 @@ worker (reset_emails.py); only its hash is stored.
 from collections.abc import Callable
 from datetime import datetime
 
+from ..audit.entities import AuditAction
 from ..clock import utc_now
 from ..outbox import SEND_PASSWORD_RESET_EMAIL, OutboxMessage
 from ..unit_of_work import UnitOfWork
@@ -50,6 +51,11 @@ class PasswordResetService:
             # Written whether or not the account exists: the request does the same work either
             # way, so its timing tells nothing. The worker drops a message without a user.
             await uow.outbox.add(OutboxMessage(SEND_PASSWORD_RESET_EMAIL, {"user_id": user_id}))
+            # Recorded either way too (no subject without an account), for the same reason.
+            subject = None if user is None else user.id
+            await uow.audit.record(
+                AuditAction.PASSWORD_RESET_REQUESTED, actor=None, subject=subject
+            )
             await uow.commit()
 
     async def confirm(self, token: str, new_password: str, client: str) -> None:
@@ -78,6 +84,12 @@ class PasswordResetService:
             await uow.password_reset_tokens.spend_all_of(user.id, now)
             # Whoever knew the old password may hold a session: all of them end.
             ended = await uow.refresh_tokens.revoke_families_of(user.id, now)
+            await uow.audit.record(
+                AuditAction.PASSWORD_RESET,
+                actor=user.id,
+                subject=user.id,
+                details={"sessions_ended": str(len(ended))},
+            )
             await uow.commit()
         for session_id in ended:
             await self._access_states.forget_session(session_id)

@@ -9,6 +9,7 @@ from datetime import datetime
 from uuid import UUID
 
 from ..actor import Actor
+from ..audit.entities import AuditAction
 from ..clock import utc_now
 from ..pagination import Page, PageRequest
 from ..unit_of_work import UnitOfWork
@@ -43,6 +44,12 @@ class SessionService:
             if all(session.family.id != session_id for session in live):
                 raise SessionNotFoundError(session_id)
             await uow.refresh_tokens.revoke_family(session_id, now)
+            await uow.audit.record(
+                AuditAction.SESSION_ENDED,
+                actor=actor.user_id,
+                subject=actor.user_id,
+                details={"session_id": str(session_id)},
+            )
             await uow.commit()
         await self._access_states.forget_session(session_id)
 
@@ -51,6 +58,12 @@ class SessionService:
         async with self._uow as uow:
             ended = await uow.refresh_tokens.revoke_families_of(
                 actor.user_id, self._clock(), keep=actor.session_id
+            )
+            await uow.audit.record(
+                AuditAction.SESSION_ENDED,
+                actor=actor.user_id,
+                subject=actor.user_id,
+                details={"sessions_ended": str(len(ended)), "kept": str(actor.session_id)},
             )
             await uow.commit()
         for session_id in ended:

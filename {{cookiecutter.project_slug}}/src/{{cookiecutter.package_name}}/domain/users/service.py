@@ -4,6 +4,7 @@ administrator."""
 from uuid import UUID
 
 from ..actor import Actor
+from ..audit.entities import AuditAction
 from ..auth.ports import AccessStates
 from ..clock import utc_now
 from ..outbox import SEND_WELCOME_EMAIL, OutboxMessage
@@ -103,6 +104,12 @@ class UserService:
             await uow.password_reset_tokens.spend_all_of(actor.user_id, now)
             ended = await uow.refresh_tokens.revoke_families_of(
                 actor.user_id, now, keep=actor.session_id
+            )
+            await uow.audit.record(
+                AuditAction.PASSWORD_CHANGED,
+                actor=actor.user_id,
+                subject=actor.user_id,
+                details={"sessions_ended": str(len(ended))},
             )
             await uow.commit()
         for session_id in ended:
