@@ -19,16 +19,22 @@ from fastapi import Depends, Request
 from ..domain.auth.entities import AccessClaims
 from ..domain.auth.service import AuthService
 {%- if cookiecutter.include_example_domain == "y" %}
+from ..domain.items.ports import ITEM_SORTING, ItemFilter
 from ..domain.items.service import ItemService
 {%- endif %}
 from ..domain.jobs.service import JobService
-from ..domain.pagination import PageRequest
+from ..domain.pagination import BY_CREATION, PageRequest
 from ..domain.permissions import Permission
 from ..domain.rate_limits import client_caller
+from ..domain.users.ports import USER_SORTING, UserFilter
 from ..domain.users.service import UserService
 from .ports import RequestPorts, RequestReads, api_dependencies
 from .rate_limits import client_address, enforce_rate_limit
-from .schemas.pagination import page_request
+{%- if cookiecutter.include_example_domain == "y" %}
+from .schemas.items import item_filter
+{%- endif %}
+from .schemas.pagination import page_query
+from .schemas.users import user_filter
 from .security import Authorize, Authorized, ServiceFactory
 
 S = TypeVar("S")
@@ -102,7 +108,14 @@ auth = Service(auth_service)
 AuthServiceDep = Annotated[AuthService, Depends(auth)]
 users = Service(user_service)
 UserServiceDep = Annotated[UserService, Depends(users)]
-Pagination = Annotated[PageRequest, Depends(page_request)]
+# Each listing's paging, with the fields it may be sorted by, and its filters.
+Pagination = Annotated[PageRequest, Depends(page_query(BY_CREATION))]
+UserPage = Annotated[PageRequest, Depends(page_query(USER_SORTING))]
+UserFilterDep = Annotated[UserFilter, Depends(user_filter)]
+{%- if cookiecutter.include_example_domain == "y" %}
+ItemPage = Annotated[PageRequest, Depends(page_query(ITEM_SORTING))]
+ItemFilterDep = Annotated[ItemFilter, Depends(item_filter)]
+{%- endif %}
 
 # Signed-in callers, with the permission each needs.
 signed_in_user = Authorize(user_service, announce=own_profile)

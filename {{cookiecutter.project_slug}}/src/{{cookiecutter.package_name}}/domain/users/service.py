@@ -12,7 +12,7 @@ from ..unit_of_work import UnitOfWork
 from .entities import User, UserChanges, UserProfile, normalize_email
 from .errors import OwnAccessChangeError, UserNotFoundError
 from .passwords import check_password_policy
-from .ports import PasswordHasher, UserProfileCache
+from .ports import PasswordHasher, UserFilter, UserProfileCache
 
 
 class UserService:
@@ -51,9 +51,9 @@ class UserService:
             user = await uow.users.get(user_id)
         return None if user is None else user.profile
 
-    async def list(self, page: PageRequest) -> Page[User]:
+    async def list(self, page: PageRequest, where: UserFilter) -> Page[User]:
         async with self._uow as uow:
-            return await uow.users.list(page)
+            return await uow.users.list(page, where)
 
     async def update(self, actor: Actor, user_id: UUID, changes: UserChanges) -> User:
         """Changes a user's role or activity; deactivating also ends every session they have."""
