@@ -1,16 +1,25 @@
 """Listing items on the real database: keyset paging with ties, filters, and the version check
 of conditional writes, said in the SQL of whichever backend the run uses."""
 
+import re
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from uuid import UUID, uuid4
 
-from sqlalchemy import text
+import pytest
+from sqlalchemy import Connection, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from {{ cookiecutter.package_name }}.domain.items.entities import Item, ItemChanges
 from {{ cookiecutter.package_name }}.domain.items.ports import ITEM_SORTING, ItemFilter
-from {{ cookiecutter.package_name }}.domain.pagination import PageRequest
+from {{ cookiecutter.package_name }}.domain.pagination import NEWEST_FIRST, Cursor, PageRequest
 from {{ cookiecutter.package_name }}.domain.users.entities import User
+from {{ cookiecutter.package_name }}.infrastructure.database.item_repository import (
+    SORT_COLUMNS,
+    _conditions,
+)
+from {{ cookiecutter.package_name }}.infrastructure.database.paging import paged
+from {{ cookiecutter.package_name }}.infrastructure.database.tables import ItemRow
 
 from .test_item_repository import owner, unit_of_work  # noqa: F401  (a fixture is used by name)
 
@@ -131,3 +140,67 @@ async def test_a_write_at_another_version_changes_nothing(
     assert (stale, stale_delete, current) == (False, False, True)
     assert stored == changed
     assert list(versions) == [2]
+
+
+# A listing, and the index its plan must use. `ix_items_name` is a trigram index on PostgreSQL,
+# which serves `ILIKE '%x%'`; on SQLite it is a plain one, which serves `sort=name`.
+LISTINGS: list[tuple[str, ItemFilter, UUID | None, str, dict[str, str]]] = [
+    (
+        "an owner's, by cursor",
+        ItemFilter(),
+        uuid4(),
+        "-created_at",
+        {"*": "ix_items_owner_id_created_at"},
+    ),
+    ("everyone's, by cursor", ItemFilter(), None, "-created_at", {"*": "ix_items_created_at"}),
+    (
+        "a price range",
+        ItemFilter(min_price=Decimal(1), max_price=Decimal(2)),
+        None,
+        "price",
+        {"*": "ix_items_price"},
+    ),
+    (
+        "name contains, by name",
+        ItemFilter(name_contains="lamp"),
+        None,
+        "name",
+        {"*": "ix_items_name"},
+    ),
+]
+
+
+def query_plan(connection: Connection, where: ItemFilter, owner_id: UUID | None, sort: str) -> str:
+    order = ITEM_SORTING.parse(sort)
+    after = Cursor(order, NOON, uuid4()) if order == NEWEST_FIRST else None
+    page = PageRequest(order=order, after=after)
+    query = paged(
+        select(ItemRow).where(*_conditions(where, owner_id)), SORT_COLUMNS, ItemRow.id, page
+    )
+    sql = str(query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
+    if connection.dialect.name == "postgresql":
+        # With a handful of rows a scan is cheaper: forbid it, to see which index the plan uses.
+        connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        return "\n".join(connection.exec_driver_sql(f"EXPLAIN {sql}").scalars())
+    rows = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}").all()
+    return "\n".join(str(row[-1]) for row in rows)
+
+
+@pytest.mark.parametrize(
+    ("what", "where", "owner_id", "sort", "index"), LISTINGS, ids=[l[0] for l in LISTINGS]
+)
+async def test_listings_read_through_their_indexes(
+    engine: AsyncEngine,
+    what: str,
+    where: ItemFilter,
+    owner_id: UUID | None,
+    sort: str,
+    index: dict[str, str],
+) -> None:
+    async with engine.begin() as connection:
+        plan = await connection.run_sync(query_plan, where, owner_id, sort)
+        expected = index.get(connection.dialect.name, index.get("*"))
+
+    assert expected is not None
+    # SQLite says "USING INDEX ix_...", PostgreSQL "using ix_..." or "Index Scan on ix_...".
+    assert re.search(rf"\b(INDEX|using|on) {expected}\b", plan), plan
