@@ -187,7 +187,9 @@ def query_plan(connection: Connection, where: ItemFilter, owner_id: UUID | None,
 
 
 @pytest.mark.parametrize(
-    ("what", "where", "owner_id", "sort", "index"), LISTINGS, ids=[l[0] for l in LISTINGS]
+    ("what", "where", "owner_id", "sort", "index"),
+    LISTINGS,
+    ids=[listing[0] for listing in LISTINGS],
 )
 async def test_listings_read_through_their_indexes(
     engine: AsyncEngine,
