@@ -1,7 +1,7 @@
 """In-memory fakes of the domain's ports: obviously correct, no server, no SQLAlchemy."""
 
 import copy
-from collections.abc import Collection, Hashable, Iterable
+from collections.abc import {% if cookiecutter.include_example_domain == "y" %}Collection, {% endif %}Hashable, Iterable
 from dataclasses import replace
 from datetime import datetime
 {%- if cookiecutter.include_example_domain == "y" %}
