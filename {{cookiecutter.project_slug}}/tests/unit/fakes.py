@@ -24,7 +24,6 @@ from {{ cookiecutter.package_name }}.domain.users.ports import UserFilter
 
 from .job_fakes import InMemoryJobs, InMemoryOutbox, InMemoryProcessedMessages
 
-
 E = TypeVar("E", bound=Identified)
 
 
@@ -152,7 +151,9 @@ class InMemoryItems:
         self.rows[item.id] = replace(item)
         return True
 
-    async def delete(self, item_id: UUID, *, expected_versions: Collection[int] | None = None) -> bool:
+    async def delete(
+        self, item_id: UUID, *, expected_versions: Collection[int] | None = None
+    ) -> bool:
         stored = self.rows.get(item_id)
         if stored is None or (
             expected_versions is not None and stored.version not in expected_versions
