@@ -35,13 +35,18 @@ ITEMS_PATHS = [
     "src/{package}/domain/items",
     "src/{package}/api/routers/items.py",
     "src/{package}/api/schemas/items.py",
+    "src/{package}/api/entity_tags.py",
     "src/{package}/infrastructure/database/item_repository.py",
     "tests/unit/test_items_service.py",
+    "tests/unit/test_entity_tags.py",
     "tests/unit/test_items_caching.py",
     "tests/e2e/test_items_api.py",
     "tests/e2e/test_item_idempotency.py",
     "tests/e2e/test_item_statement_counts.py",
+    "tests/e2e/test_item_listing_api.py",
+    "tests/e2e/test_item_etags_api.py",
     "tests/integration/test_item_repository.py",
+    "tests/integration/test_item_listing.py",
     "bench/items.py",
 ]
 # SPEC section 2, and the make targets the post-gen hook, the CI files and the README call.

@@ -10,6 +10,7 @@ from {{ cookiecutter.package_name }}.shared.settings import Settings
 
 from ..metrics import cache_operations
 from ..redis_server import RedisServer
+from ..statement_counter import counting_statements
 from .auth import app_with, signed_in_client
 from .problems import assert_problem
 from .test_items_api import ITEMS, create
@@ -25,6 +26,21 @@ async def test_a_second_read_is_served_from_the_cache(user_client: httpx.AsyncCl
     assert response.json() == created
     assert cache_operations("get", "miss") == misses  # item (and, with Redis, session) cached
     assert cache_operations("get", "hit") > hits
+
+
+async def test_a_hit_answers_with_the_etag_and_304_without_reading_the_item(
+    user_client: httpx.AsyncClient,
+) -> None:
+    url = f"{ITEMS}/{(await create(user_client))['id']}"
+    etag = (await user_client.get(url)).headers["etag"]  # now cached, with its version
+
+    with counting_statements() as log:
+        full = await user_client.get(url)
+        not_modified = await user_client.get(url, headers={"If-None-Match": etag})
+
+    assert (full.status_code, full.headers["etag"]) == (200, etag)
+    assert (not_modified.status_code, not_modified.headers["etag"]) == (304, etag)
+    assert [query for query in log.queries if "FROM items" in query] == []
 
 
 async def test_reads_after_writes_are_never_stale(user_client: httpx.AsyncClient) -> None:

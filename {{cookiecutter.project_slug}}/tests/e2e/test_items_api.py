@@ -52,14 +52,14 @@ async def test_list_is_paginated_with_meta(user_client: httpx.AsyncClient) -> No
 
     assert response.status_code == 200
     body = response.json()
-    assert body["meta"] == {"total": 3, "limit": 2, "offset": 1}
+    assert body["meta"] == {"total": 3, "limit": 2, "offset": 1, "next": None}
     assert [item["name"] for item in body["data"]] == ["item 1", "item 0"]
 
 
 async def test_list_defaults_to_twenty(user_client: httpx.AsyncClient) -> None:
     body = (await user_client.get(ITEMS)).json()
 
-    assert body == {"data": [], "meta": {"total": 0, "limit": 20, "offset": 0}}
+    assert body == {"data": [], "meta": {"total": 0, "limit": 20, "offset": 0, "next": None}}
 
 
 async def test_patch_changes_only_the_given_fields(user_client: httpx.AsyncClient) -> None:

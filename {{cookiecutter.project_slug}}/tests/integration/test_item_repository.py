@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from {{ cookiecutter.package_name }}.domain.actor import Actor
 from {{ cookiecutter.package_name }}.domain.items.entities import Item, ItemChanges
+from {{ cookiecutter.package_name }}.domain.items.ports import ItemFilter
 from {{ cookiecutter.package_name }}.domain.items.service import ItemService
 from {{ cookiecutter.package_name }}.domain.pagination import PageRequest
 from {{ cookiecutter.package_name }}.domain.users.entities import User
@@ -81,8 +82,8 @@ async def test_list_is_newest_first_and_counts_everything(engine: AsyncEngine, o
         await uow.commit()
 
     async with unit_of_work(engine) as uow:
-        page = await uow.items.list(PageRequest(limit=2, offset=1))
-        beyond = await uow.items.list(PageRequest(limit=2, offset=10))
+        page = await uow.items.list(PageRequest(limit=2, offset=1), ItemFilter())
+        beyond = await uow.items.list(PageRequest(limit=2, offset=10), ItemFilter())
 
     assert page.total == 5
     assert [item.id for item in page.items] == [items[3].id, items[2].id]
@@ -97,7 +98,7 @@ async def test_update_and_delete(engine: AsyncEngine, owner: User) -> None:
 
     changed = item.with_changes(ItemChanges(name="desk lamp", description="new"))
     async with unit_of_work(engine) as uow:
-        await uow.items.update(changed)
+        assert await uow.items.update(changed, expected_versions={item.version}) is True
         await uow.commit()
     async with unit_of_work(engine) as uow:
         assert await uow.items.get(item.id, for_update=True) == changed
@@ -136,8 +137,8 @@ async def test_list_filters_by_owner(engine: AsyncEngine, owner: User) -> None:
         await uow.commit()
 
     async with unit_of_work(engine) as uow:
-        owned = await uow.items.list(PageRequest(), owner_id=owner.id)
-        everything = await uow.items.list(PageRequest())
+        owned = await uow.items.list(PageRequest(), ItemFilter(), owner_id=owner.id)
+        everything = await uow.items.list(PageRequest(), ItemFilter())
 
     assert (owned.total, owned.items) == (1, [mine])
     assert everything.total == 2

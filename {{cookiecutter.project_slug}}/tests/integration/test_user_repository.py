@@ -10,6 +10,7 @@ from {{ cookiecutter.package_name }}.domain.pagination import PageRequest
 from {{ cookiecutter.package_name }}.domain.permissions import Role
 from {{ cookiecutter.package_name }}.domain.users.entities import User
 from {{ cookiecutter.package_name }}.domain.users.errors import EmailTakenError
+from {{ cookiecutter.package_name }}.domain.users.ports import UserFilter
 from {{ cookiecutter.package_name }}.infrastructure.database.engine import create_session_factories
 from {{ cookiecutter.package_name }}.infrastructure.database.unit_of_work import SqlUnitOfWork
 
@@ -72,7 +73,7 @@ async def test_list_is_newest_first_with_the_total(engine: AsyncEngine) -> None:
         await uow.commit()
 
     async with unit_of_work(engine) as uow:
-        page = await uow.users.list(PageRequest(limit=2, offset=1))
+        page = await uow.users.list(PageRequest(limit=2, offset=1), UserFilter())
 
     assert page.total == 3
     assert [user.id for user in page.items] == [users[1].id, users[0].id]

@@ -1,14 +1,14 @@
 """In-memory fakes of the domain's ports: obviously correct, no server, no SQLAlchemy."""
 
 import copy
-from collections.abc import Hashable
+from collections.abc import {% if cookiecutter.include_example_domain == "y" %}Collection, {% endif %}Hashable, Iterable
 from dataclasses import replace
 from datetime import datetime
 {%- if cookiecutter.include_example_domain == "y" %}
 from decimal import Decimal
 {%- endif %}
 from types import TracebackType
-from typing import Generic, Self, TypeVar
+from typing import Any, Generic, Self, TypeVar
 from uuid import UUID
 
 from {{ cookiecutter.package_name }}.domain.auth.entities import (
@@ -20,15 +20,37 @@ from {{ cookiecutter.package_name }}.domain.auth.entities import (
 from {{ cookiecutter.package_name }}.domain.cache import Loader
 {%- if cookiecutter.include_example_domain == "y" %}
 from {{ cookiecutter.package_name }}.domain.items.entities import Item
-from {{ cookiecutter.package_name }}.domain.items.ports import ItemTotals
+from {{ cookiecutter.package_name }}.domain.items.ports import ItemFilter, ItemTotals
 {%- endif %}
-from {{ cookiecutter.package_name }}.domain.pagination import Page, PageRequest
+from {{ cookiecutter.package_name }}.domain.pagination import Identified, Page, PageRequest, page_of
 from {{ cookiecutter.package_name }}.domain.users.entities import User
 from {{ cookiecutter.package_name }}.domain.users.errors import EmailTakenError
+from {{ cookiecutter.package_name }}.domain.users.ports import UserFilter
 
 from .idempotency_fakes import InMemoryIdempotencyRecords
 from .job_fakes import InMemoryJobs, InMemoryOutbox, InMemoryProcessedMessages
 from .privacy_fakes import InMemoryAuditLog, InMemoryPersonalData
+
+E = TypeVar("E", bound=Identified)
+
+
+def page_in_memory(rows: Iterable[E], page: PageRequest) -> Page[E]:
+    """What a repository's SQL does, said with `sorted`: order by (field, id), continue after
+    the cursor or skip the offset, and read one row past the page."""
+    rows = list(rows)
+
+    def position(row: E) -> tuple[Any, UUID]:
+        return getattr(row, page.order.field), row.id
+
+    ordered = sorted(rows, key=position, reverse=page.order.descending)
+    if page.after is not None:
+        mark, descending = (page.after.value, page.after.id), page.order.descending
+
+        def is_after(row: E) -> bool:
+            return position(row) < mark if descending else position(row) > mark
+
+        ordered = [row for row in ordered if is_after(row)]
+    return page_of(ordered[page.offset : page.offset + page.limit + 1], len(rows), page)
 
 
 class InMemoryUsers:
@@ -41,10 +63,15 @@ class InMemoryUsers:
     async def get_by_email(self, email: str) -> User | None:
         return next((user for user in self.rows.values() if user.email == email), None)
 
-    async def list(self, page: PageRequest) -> Page[User]:
-        newest_first = sorted(self.rows.values(), key=lambda user: user.created_at, reverse=True)
-        window = newest_first[page.offset : page.offset + page.limit]
-        return Page(items=window, total=len(self.rows), request=page)
+    async def list(self, page: PageRequest, where: UserFilter) -> Page[User]:
+        return page_in_memory(
+            (
+                user
+                for user in self.rows.values()
+                if where.role in (None, user.role) and where.is_active in (None, user.is_active)
+            ),
+            page,
+        )
 
     async def add(self, user: User) -> None:
         if await self.get_by_email(user.email) is not None:
@@ -154,24 +181,49 @@ class InMemoryItems:
     async def get(self, item_id: UUID, *, for_update: bool = False) -> Item | None:
         return self.rows.get(item_id)
 
-    async def list(self, page: PageRequest, *, owner_id: UUID | None = None) -> Page[Item]:
-        mine = [item for item in self.rows.values() if owner_id in (None, item.owner_id)]
-        newest_first = sorted(mine, key=lambda item: item.created_at, reverse=True)
-        window = newest_first[page.offset : page.offset + page.limit]
-        return Page(items=window, total=len(mine), request=page)
+    async def list(
+        self, page: PageRequest, where: ItemFilter, *, owner_id: UUID | None = None
+    ) -> Page[Item]:
+        return page_in_memory(
+            (
+                item
+                for item in self.rows.values()
+                if owner_id in (None, item.owner_id) and _matches(item, where)
+            ),
+            page,
+        )
 
     async def add(self, item: Item) -> None:
         self.rows[item.id] = item
 
-    async def update(self, item: Item) -> None:
+    async def update(self, item: Item, *, expected_versions: Collection[int]) -> bool:
+        if self.rows[item.id].version not in expected_versions:
+            return False
         self.rows[item.id] = replace(item)
+        return True
 
-    async def delete(self, item_id: UUID) -> bool:
-        return self.rows.pop(item_id, None) is not None
+    async def delete(
+        self, item_id: UUID, *, expected_versions: Collection[int] | None = None
+    ) -> bool:
+        stored = self.rows.get(item_id)
+        if stored is None or (
+            expected_versions is not None and stored.version not in expected_versions
+        ):
+            return False
+        del self.rows[item_id]
+        return True
 
     async def totals(self, owner_id: UUID) -> ItemTotals:
         prices = [item.price for item in self.rows.values() if item.owner_id == owner_id]
         return ItemTotals(count=len(prices), total_price=sum(prices, Decimal(0)))
+
+
+def _matches(item: Item, where: ItemFilter) -> bool:
+    return (
+        (where.name_contains is None or where.name_contains.lower() in item.name.lower())
+        and (where.min_price is None or item.price >= where.min_price)
+        and (where.max_price is None or item.price <= where.max_price)
+    )
 {%- endif %}
 
 

@@ -7,7 +7,12 @@ import pytest
 
 from {{ cookiecutter.package_name }}.domain.actor import Actor
 from {{ cookiecutter.package_name }}.domain.items.entities import Item, ItemChanges
-from {{ cookiecutter.package_name }}.domain.items.errors import InvalidItemError, ItemNotFoundError
+from {{ cookiecutter.package_name }}.domain.items.errors import (
+    InvalidItemError,
+    ItemChangedError,
+    ItemNotFoundError,
+)
+from {{ cookiecutter.package_name }}.domain.items.ports import ItemFilter
 from {{ cookiecutter.package_name }}.domain.items.service import ItemService
 from {{ cookiecutter.package_name }}.domain.pagination import PageRequest
 from {{ cookiecutter.package_name }}.domain.permissions import Role
@@ -60,7 +65,7 @@ async def test_get_of_an_unknown_item_raises_not_found(service: ItemService) -> 
 async def test_list_pages_newest_first_with_the_total(service: ItemService) -> None:
     created = [await service.create(make_item(f"item {n}")) for n in range(5)]
 
-    page = await service.list(OWNER, PageRequest(limit=2, offset=1))
+    page = await service.list(OWNER, PageRequest(limit=2, offset=1), ItemFilter())
 
     assert page.total == 5
     assert [item.name for item in page.items] == [created[3].name, created[2].name]
@@ -154,7 +159,7 @@ async def test_a_user_lists_only_their_own_items(service: ItemService) -> None:
     mine = await service.create(make_item("mine"))
     await service.create(make_item("theirs", owner=OTHER_USER))
 
-    page = await service.list(OWNER, PageRequest())
+    page = await service.list(OWNER, PageRequest(), ItemFilter())
 
     assert (page.total, [item.id for item in page.items]) == (1, [mine.id])
 
@@ -162,7 +167,56 @@ async def test_a_user_lists_only_their_own_items(service: ItemService) -> None:
 async def test_an_admin_sees_and_changes_everyones_items(service: ItemService) -> None:
     item = await service.create(make_item())
 
-    assert (await service.list(ADMIN, PageRequest())).total == 1
+    assert (await service.list(ADMIN, PageRequest(), ItemFilter())).total == 1
     assert await service.get(ADMIN, item.id) == item
     assert (await service.update(ADMIN, item.id, ItemChanges(name="seized"))).name == "seized"
     await service.delete(ADMIN, item.id)
+
+
+async def test_every_update_is_a_new_version(service: ItemService) -> None:
+    item = await service.create(make_item())
+
+    first = await service.update(OWNER, item.id, ItemChanges(name="desk lamp"))
+    second = await service.update(OWNER, item.id, ItemChanges(name="floor lamp"))
+
+    assert (item.version, first.version, second.version) == (1, 2, 3)
+
+
+async def test_an_update_expecting_an_old_version_changes_nothing(
+    service: ItemService, uow: FakeUnitOfWork
+) -> None:
+    item = await service.create(make_item())
+    await service.update(OWNER, item.id, ItemChanges(name="theirs"))
+
+    with pytest.raises(ItemChangedError):
+        await service.update(OWNER, item.id, ItemChanges(name="mine"), expected_versions={1})
+
+    assert uow.committed_items.rows[item.id].name == "theirs"
+
+
+async def test_an_update_expecting_the_current_version_applies(service: ItemService) -> None:
+    item = await service.create(make_item())
+
+    updated = await service.update(OWNER, item.id, ItemChanges(name="mine"), expected_versions={1})
+
+    assert (updated.name, updated.version) == ("mine", 2)
+
+
+async def test_a_delete_expecting_an_old_version_keeps_the_item(
+    service: ItemService, uow: FakeUnitOfWork
+) -> None:
+    item = await service.create(make_item())
+    await service.update(OWNER, item.id, ItemChanges(name="theirs"))
+
+    with pytest.raises(ItemChangedError):
+        await service.delete(OWNER, item.id, expected_versions={1})
+    await service.delete(OWNER, item.id, expected_versions={2})
+
+    assert item.id not in uow.committed_items.rows
+
+
+async def test_a_missing_item_is_not_found_before_any_version_is_compared(
+    service: ItemService,
+) -> None:
+    with pytest.raises(ItemNotFoundError):
+        await service.update(OWNER, uuid4(), ItemChanges(name="x"), expected_versions={1})

@@ -17,6 +17,7 @@ from {{ cookiecutter.package_name }}.domain.users.errors import (
     WeakPasswordError,
 )
 from {{ cookiecutter.package_name }}.domain.users.passwords import PasswordPolicy
+from {{ cookiecutter.package_name }}.domain.users.ports import UserFilter
 from {{ cookiecutter.package_name }}.domain.users.service import UserService
 
 from .auth_fakes import FakePasswordHasher, ListedPasswordStrength, RecordingAccessStates
@@ -91,7 +92,7 @@ async def test_profile_and_list(users: UserService) -> None:
     await users.register("bob@example.com", PASSWORD)
 
     assert await users.profile(ann.id) == ann.profile
-    assert (await users.list(PageRequest(limit=1))).total == 2
+    assert (await users.list(PageRequest(limit=1), UserFilter())).total == 2
     with pytest.raises(UserNotFoundError):
         await users.profile(uuid4())
 

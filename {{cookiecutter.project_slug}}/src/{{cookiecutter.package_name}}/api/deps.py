@@ -22,19 +22,25 @@ from ..domain.auth.password_reset import PasswordResetService
 from ..domain.auth.service import AuthService
 from ..domain.auth.sessions import SessionService
 {%- if cookiecutter.include_example_domain == "y" %}
+from ..domain.items.ports import ITEM_SORTING, ItemFilter
 from ..domain.items.service import ItemService
 {%- endif %}
 from ..domain.jobs.service import JobService
-from ..domain.pagination import PageRequest
+from ..domain.pagination import BY_CREATION, PageRequest
 from ..domain.permissions import Permission
 from ..domain.privacy.service import PrivacyService
 from ..domain.rate_limits import client_caller
 from ..domain.users.passwords import PasswordPolicy
+from ..domain.users.ports import USER_SORTING, UserFilter
 from ..domain.users.service import UserService
 from .idempotency import AuthorizeIdempotent, IdempotentCaller
 from .ports import RequestPorts, RequestReads, api_dependencies
 from .rate_limits import client_address, enforce_rate_limit
-from .schemas.pagination import page_request
+{%- if cookiecutter.include_example_domain == "y" %}
+from .schemas.items import item_filter
+{%- endif %}
+from .schemas.pagination import page_query
+from .schemas.users import user_filter
 from .security import Authorize, Authorized, ServiceFactory
 
 S = TypeVar("S")
@@ -140,7 +146,14 @@ users = Service(user_service)
 UserServiceDep = Annotated[UserService, Depends(users)]
 password_resets = Service(password_reset_service)
 PasswordResetsDep = Annotated[PasswordResetService, Depends(password_resets)]
-Pagination = Annotated[PageRequest, Depends(page_request)]
+# Each listing's paging, with the fields it may be sorted by, and its filters.
+Pagination = Annotated[PageRequest, Depends(page_query(BY_CREATION))]
+UserPage = Annotated[PageRequest, Depends(page_query(USER_SORTING))]
+UserFilterDep = Annotated[UserFilter, Depends(user_filter)]
+{%- if cookiecutter.include_example_domain == "y" %}
+ItemPage = Annotated[PageRequest, Depends(page_query(ITEM_SORTING))]
+ItemFilterDep = Annotated[ItemFilter, Depends(item_filter)]
+{%- endif %}
 
 # Signed-in callers, with the permission each needs.
 signed_in_user = Authorize(user_service, announce=own_profile)

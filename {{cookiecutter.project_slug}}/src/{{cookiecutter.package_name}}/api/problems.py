@@ -20,6 +20,7 @@ from ..domain.errors import (
     InvalidInputError,
     NotFoundError,
     PermissionDeniedError,
+    PreconditionFailedError,
     TooManyRequestsError,
 )
 from ..shared.logging import get_logger
@@ -35,6 +36,7 @@ DOMAIN_ERROR_STATUS: Mapping[type[DomainError], int] = {
     PermissionDeniedError: 403,
     NotFoundError: 404,
     ConflictError: 409,
+    PreconditionFailedError: 412,
     InvalidInputError: 422,
     TooManyRequestsError: 429,
 }

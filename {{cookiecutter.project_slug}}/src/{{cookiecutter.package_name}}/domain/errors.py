@@ -19,6 +19,12 @@ class ConflictError(DomainError):
     code = "conflict"
 
 
+class PreconditionFailedError(DomainError):
+    """The caller made the request conditional on a state (a version) that is no longer so."""
+
+    code = "precondition-failed"
+
+
 class InvalidInputError(DomainError):
     code = "invalid-input"
 

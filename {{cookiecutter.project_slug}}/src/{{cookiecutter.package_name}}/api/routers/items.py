@@ -1,20 +1,26 @@
 """`/api/v1/items`: the example resource. Routes translate HTTP; the service decides."""
 
+from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter, Request, Response, status
 
 from ...domain.items.entities import Item
 from ...domain.items.service import ItemService
-from ..deps import ItemCreator, ItemReader, ItemWriter, Pagination
+from ..deps import ItemCreator, ItemFilterDep, ItemPage, ItemReader, ItemWriter
+from ..entity_tags import IfMatch, IfNoneMatch, entity_tag, expected_versions, none_match
 from ..idempotency import idempotent_responses, json_response
 from ..problems import problem_docs
 from ..schemas.items import ItemCreate, ItemOut, ItemUpdate
-from ..schemas.pagination import PageMeta, PageOut
+from ..schemas.pagination import PageOut
 
 router = APIRouter(
     prefix="/api/v1/items", tags=["items"], responses=problem_docs(401, 403, 422, 429)
 )
+
+WITH_ETAG: dict[int | str, dict[str, Any]] = {
+    200: {"headers": {"ETag": {"description": "The item's version, for `If-(None-)Match`"}}}
+}
 
 
 @router.post(
@@ -27,30 +33,56 @@ async def create_item(body: ItemCreate, caller: ItemCreator, request: Request) -
     async def create(items: ItemService) -> Response:
         item = await items.create(body.to_entity(owner_id=caller.actor.user_id))
         location = request.app.url_path_for("read_item", item_id=str(item.id))
-        return json_response(ItemOut.model_validate(item), status.HTTP_201_CREATED, location)
+        answer = json_response(ItemOut.model_validate(item), status.HTTP_201_CREATED, location)
+        answer.headers["ETag"] = entity_tag(item.version)  # not kept for a replay
+        return answer
 
     return await caller.respond(request, body, create)
 
 
 @router.get("", response_model=PageOut[ItemOut])
-async def list_items(caller: ItemReader, page: Pagination) -> PageOut[ItemOut]:
-    found = await caller.service.list(caller.actor, page)
-    return PageOut[ItemOut](
-        data=[ItemOut.model_validate(item) for item in found.items],
-        meta=PageMeta(total=found.total, limit=page.limit, offset=page.offset),
+async def list_items(caller: ItemReader, page: ItemPage, where: ItemFilterDep) -> PageOut[ItemOut]:
+    found = await caller.service.list(caller.actor, page, where)
+    return PageOut[ItemOut].of(found, [ItemOut.model_validate(item) for item in found.items])
+
+
+@router.get(
+    "/{item_id}",
+    response_model=ItemOut,
+    responses={**WITH_ETAG, 304: {"description": "Not Modified"}, **problem_docs(404)},
+)
+async def read_item(
+    item_id: UUID, caller: ItemReader, response: Response, if_none_match: IfNoneMatch = None
+) -> Item | Response:
+    item = await caller.service.get(caller.actor, item_id)
+    tag = entity_tag(item.version)
+    if if_none_match is not None and not none_match(if_none_match, item.version):
+        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers={"ETag": tag})
+    response.headers["ETag"] = tag
+    return item
+
+
+@router.patch(
+    "/{item_id}", response_model=ItemOut, responses={**WITH_ETAG, **problem_docs(404, 412)}
+)
+async def update_item(
+    item_id: UUID,
+    body: ItemUpdate,
+    caller: ItemWriter,
+    response: Response,
+    if_match: IfMatch = None,
+) -> Item:
+    item = await caller.service.update(
+        caller.actor, item_id, body.to_changes(), expected_versions=expected_versions(if_match)
     )
+    response.headers["ETag"] = entity_tag(item.version)
+    return item
 
 
-@router.get("/{item_id}", response_model=ItemOut, responses=problem_docs(404))
-async def read_item(item_id: UUID, caller: ItemReader) -> Item:
-    return await caller.service.get(caller.actor, item_id)
-
-
-@router.patch("/{item_id}", response_model=ItemOut, responses=problem_docs(404))
-async def update_item(item_id: UUID, body: ItemUpdate, caller: ItemWriter) -> Item:
-    return await caller.service.update(caller.actor, item_id, body.to_changes())
-
-
-@router.delete("/{item_id}", status_code=status.HTTP_204_NO_CONTENT, responses=problem_docs(404))
-async def delete_item(item_id: UUID, caller: ItemWriter) -> None:
-    await caller.service.delete(caller.actor, item_id)
+@router.delete(
+    "/{item_id}", status_code=status.HTTP_204_NO_CONTENT, responses=problem_docs(404, 412)
+)
+async def delete_item(item_id: UUID, caller: ItemWriter, if_match: IfMatch = None) -> None:
+    await caller.service.delete(
+        caller.actor, item_id, expected_versions=expected_versions(if_match)
+    )

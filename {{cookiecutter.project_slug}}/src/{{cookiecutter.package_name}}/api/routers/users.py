@@ -5,9 +5,9 @@ from uuid import UUID
 from fastapi import APIRouter
 
 from ...domain.users.entities import User, UserProfile
-from ..deps import Pagination, SignedInUser, UserAdmin, UserReader
+from ..deps import SignedInUser, UserAdmin, UserFilterDep, UserPage, UserReader
 from ..problems import problem_docs
-from ..schemas.pagination import PageMeta, PageOut
+from ..schemas.pagination import PageOut
 from ..schemas.users import UserOut, UserUpdate
 
 router = APIRouter(prefix="/api/v1/users", tags=["users"], responses=problem_docs(401, 422, 429))
@@ -19,12 +19,9 @@ async def read_me(caller: SignedInUser) -> UserProfile:
 
 
 @router.get("", response_model=PageOut[UserOut], responses=problem_docs(403))
-async def list_users(caller: UserReader, page: Pagination) -> PageOut[UserOut]:
-    found = await caller.service.list(page)
-    return PageOut[UserOut](
-        data=[UserOut.model_validate(user) for user in found.items],
-        meta=PageMeta(total=found.total, limit=page.limit, offset=page.offset),
-    )
+async def list_users(caller: UserReader, page: UserPage, where: UserFilterDep) -> PageOut[UserOut]:
+    found = await caller.service.list(page, where)
+    return PageOut[UserOut].of(found, [UserOut.model_validate(user) for user in found.items])
 
 
 @router.patch("/{user_id}", response_model=UserOut, responses=problem_docs(403, 404, 409))

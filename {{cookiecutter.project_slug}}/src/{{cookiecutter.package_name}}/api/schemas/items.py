@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import Annotated, Self
 from uuid import UUID
 
+from fastapi import Query
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -23,6 +24,7 @@ from ...domain.items.entities import (
     Item,
     ItemChanges,
 )
+from ...domain.items.ports import ItemFilter
 from .storable import STORABLE
 
 ItemName = Annotated[
@@ -87,3 +89,22 @@ class ItemOut(BaseModel):
     price: Decimal
     created_at: datetime
     updated_at: datetime
+
+
+async def item_filter(
+    name: Annotated[
+        str | None,
+        Query(
+            max_length=NAME_MAX_LENGTH,
+            description="Only items whose name contains this, "
+            "ignoring case; `%` and `_` match themselves.",
+        ),
+    ] = None,
+    min_price: Annotated[
+        Price | None, Query(description="Only items costing at least this.")
+    ] = None,
+    max_price: Annotated[
+        Price | None, Query(description="Only items costing at most this.")
+    ] = None,
+) -> ItemFilter:
+    return ItemFilter(name_contains=name, min_price=min_price, max_price=max_price)

@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import Annotated, Self
 from uuid import UUID
 
+from fastapi import Query
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -18,6 +19,7 @@ from pydantic import (
 from ...domain.permissions import Role
 from ...domain.users.entities import FULL_NAME_MAX_LENGTH, UserChanges
 from ...domain.users.passwords import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
+from ...domain.users.ports import UserFilter
 from .storable import STORABLE, STORABLE_SECRET
 
 FullName = Annotated[
@@ -70,3 +72,10 @@ class UserOut(BaseModel):
     role: Role
     is_active: bool
     created_at: datetime
+
+
+async def user_filter(
+    role: Annotated[Role | None, Query(description="Only users with this role.")] = None,
+    is_active: Annotated[bool | None, Query(description="Only active, or inactive, users.")] = None,
+) -> UserFilter:
+    return UserFilter(role=role, is_active=is_active)

@@ -34,6 +34,8 @@ class Item:
     id: UUID = field(default_factory=uuid4)
     created_at: datetime = field(default_factory=utc_now)
     updated_at: datetime = field(default_factory=utc_now)
+    # One more on every change: the ETag clients send back in `If-Match` (docs/for-callers.md).
+    version: int = 1
 
     def __post_init__(self) -> None:
         _check_name(self.name)
@@ -49,6 +51,7 @@ class Item:
             price=self.price if changes.price is None else changes.price,
             description=self.description if changes.description is UNSET else changes.description,
             updated_at=utc_now(),
+            version=self.version + 1,
         )
 
 

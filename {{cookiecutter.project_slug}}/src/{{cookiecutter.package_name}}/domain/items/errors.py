@@ -2,7 +2,7 @@
 
 from uuid import UUID
 
-from ..errors import InvalidInputError, NotFoundError
+from ..errors import InvalidInputError, NotFoundError, PreconditionFailedError
 
 
 class ItemNotFoundError(NotFoundError):
@@ -15,3 +15,16 @@ class ItemNotFoundError(NotFoundError):
 
 class InvalidItemError(InvalidInputError):
     code = "invalid-item"
+
+
+class ItemChangedError(PreconditionFailedError):
+    """The item is no longer at the version the caller said it expected (`If-Match`)."""
+
+    code = "item-changed"
+
+    def __init__(self, item_id: UUID) -> None:
+        super().__init__(
+            f"Item {item_id} has changed since you read it: read it again, then retry with its "
+            "new ETag."
+        )
+        self.item_id = item_id

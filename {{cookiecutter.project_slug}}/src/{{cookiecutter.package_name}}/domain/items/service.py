@@ -1,5 +1,6 @@
 """Use cases on items. Transactions belong to the unit of work; HTTP is none of its business."""
 
+from collections.abc import Collection
 from uuid import UUID
 
 from ..actor import Actor
@@ -8,8 +9,8 @@ from ..pagination import Page, PageRequest
 from ..permissions import Permission
 from ..unit_of_work import UnitOfWork
 from .entities import Item, ItemChanges
-from .errors import ItemNotFoundError
-from .ports import ItemCache
+from .errors import ItemChangedError, ItemNotFoundError
+from .ports import ItemCache, ItemFilter
 
 
 class ItemService:
@@ -33,27 +34,43 @@ class ItemService:
         async with self._uow.read_only() as uow:
             return await uow.items.get(item_id)
 
-    async def list(self, actor: Actor, page: PageRequest) -> Page[Item]:
+    async def list(self, actor: Actor, page: PageRequest, where: ItemFilter) -> Page[Item]:
         owner_id = None if actor.may(Permission.ITEMS_READ_ANY) else actor.user_id
         # A transaction, though it only reads: the page and its total must agree.
         async with self._uow as uow:
-            return await uow.items.list(page, owner_id=owner_id)
+            return await uow.items.list(page, where, owner_id=owner_id)
 
-    async def update(self, actor: Actor, item_id: UUID, changes: ItemChanges) -> Item:
+    async def update(
+        self,
+        actor: Actor,
+        item_id: UUID,
+        changes: ItemChanges,
+        *,
+        expected_versions: Collection[int] | None = None,
+    ) -> Item:
+        """`expected_versions` (from `If-Match`): change the item only if it is still at one of
+        them. Without it the last write wins, field by field (docs/for-callers.md)."""
         async with self._uow as uow:
             current = await _lock_for_writing(uow, actor, item_id)
             updated = current.with_changes(changes)
-            await uow.items.update(updated)
+            expected = {current.version} if expected_versions is None else expected_versions
+            # Checked by the UPDATE itself, so that no write can slip in between check and write.
+            if not await uow.items.update(updated, expected_versions=expected):
+                raise ItemChangedError(item_id)
             await uow.commit()
         # After the commit, never before: forgetting first would let a read between the two
         # store the old row again. Outside the block, so the connection is already returned.
         await self._cache.forget(item_id)
         return updated
 
-    async def delete(self, actor: Actor, item_id: UUID) -> None:
+    async def delete(
+        self, actor: Actor, item_id: UUID, *, expected_versions: Collection[int] | None = None
+    ) -> None:
         async with self._uow as uow:
             await _lock_for_writing(uow, actor, item_id)
-            await uow.items.delete(item_id)
+            deleted = await uow.items.delete(item_id, expected_versions=expected_versions)
+            if not deleted and expected_versions is not None:
+                raise ItemChangedError(item_id)
             await uow.commit()
         await self._cache.forget(item_id)
 

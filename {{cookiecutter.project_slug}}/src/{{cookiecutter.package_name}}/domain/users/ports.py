@@ -1,12 +1,24 @@
 """What the user services need from the outside world, stated as protocols."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
 from ..cache import Cache
-from ..pagination import Page, PageRequest
+from ..pagination import Page, PageRequest, Sorting
+from ..permissions import Role
 from .entities import User, UserProfile
+
+USER_SORTING = Sorting({"created_at": datetime, "email": str})
+
+
+@dataclass(frozen=True, slots=True)
+class UserFilter:
+    """What an administrator narrows the user listing to; `None` leaves that condition out."""
+
+    role: Role | None = None
+    is_active: bool | None = None
 
 
 class UserRepository(Protocol):
@@ -16,7 +28,9 @@ class UserRepository(Protocol):
         """`email` is normalized (see `normalize_email`)."""
         ...
 
-    async def list(self, page: PageRequest) -> Page[User]: ...
+    async def list(self, page: PageRequest, where: UserFilter) -> Page[User]:
+        """In `page.order` (one of `USER_SORTING`)."""
+        ...
 
     async def add(self, user: User) -> None:
         """Raises `EmailTakenError` when the address is registered already."""

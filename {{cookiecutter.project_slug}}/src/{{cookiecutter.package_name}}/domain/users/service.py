@@ -15,7 +15,7 @@ from .access_audit import record_access_changes
 from .entities import User, UserChanges, UserProfile, normalize_email
 from .errors import OwnAccessChangeError, UserNotFoundError, WrongPasswordError
 from .passwords import PasswordPolicy
-from .ports import PasswordHasher, UserProfileCache
+from .ports import PasswordHasher, UserFilter, UserProfileCache
 
 
 class UserService:
@@ -56,9 +56,9 @@ class UserService:
             user = await uow.users.get(user_id)
         return None if user is None else user.profile
 
-    async def list(self, page: PageRequest) -> Page[User]:
+    async def list(self, page: PageRequest, where: UserFilter) -> Page[User]:
         async with self._uow as uow:
-            return await uow.users.list(page)
+            return await uow.users.list(page, where)
 
     async def update(self, actor: Actor, user_id: UUID, changes: UserChanges) -> User:
         """Changes a user's role or activity; deactivating also ends every session they have."""

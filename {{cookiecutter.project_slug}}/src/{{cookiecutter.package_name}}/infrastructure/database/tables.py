@@ -41,6 +41,12 @@ class TimestampedRow(Base):
 
 class UserRow(TimestampedRow):
     __tablename__ = "users"
+    # The admins' listing filters by role or activity, newest first: a filter on the rare value
+    # (the admins, the deactivated) then reads only those rows, already in order.
+    __table_args__ = (
+        Index("ix_users_role_created_at", "role", "created_at"),
+        Index("ix_users_is_active_created_at", "is_active", "created_at"),
+    )
 
     email: Mapped[str] = mapped_column(String(320), unique=True)
     full_name: Mapped[str | None] = mapped_column(String(200))
@@ -92,13 +98,27 @@ class PasswordResetTokenRow(Base):
 
 class ItemRow(TimestampedRow):
     __tablename__ = "items"
-    # A user's listing filters by owner and sorts by age: one index serves both.
-    __table_args__ = (Index("ix_items_owner_id_created_at", "owner_id", "created_at"),)
+    __table_args__ = (
+        # A user's listing filters by owner and sorts by age: one index serves both.
+        Index("ix_items_owner_id_created_at", "owner_id", "created_at"),
+        # The price range, and `sort=price`.
+        Index("ix_items_price", "price"),
+        # `name` contains: on PostgreSQL a trigram index serves `ILIKE '%...%'` (migration 0006
+        # enables pg_trgm); elsewhere it is a plain index, which serves `sort=name`.
+        Index(
+            "ix_items_name",
+            "name",
+            postgresql_using="gin",
+            postgresql_ops={"name": "gin_trgm_ops"},
+        ),
+    )
 
     owner_id: Mapped[UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str | None] = mapped_column(Text)
     price: Mapped[Decimal] = mapped_column(Money)
+    # The ETag: one more on every change; `If-Match` writes check it in their WHERE.
+    version: Mapped[int] = mapped_column(server_default="1")
 {%- endif %}
 
 

@@ -2,15 +2,19 @@
 
 from uuid import UUID
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import ColumnElement, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ...domain.pagination import Page, PageRequest
+from ...domain.pagination import Page, PageRequest, page_of
 from ...domain.permissions import Role
 from ...domain.users.entities import User
 from ...domain.users.errors import EmailTakenError
+from ...domain.users.ports import UserFilter
+from .paging import paged
 from .tables import UserRow
+
+SORT_COLUMNS = {"created_at": UserRow.created_at, "email": UserRow.email}
 
 
 def _to_entity(row: UserRow) -> User:
@@ -44,15 +48,18 @@ class SqlUserRepository:
         row = await self._session.scalar(select(UserRow).where(UserRow.email == email))
         return None if row is None else _to_entity(row)
 
-    async def list(self, page: PageRequest) -> Page[User]:
-        total = await self._session.scalar(select(func.count()).select_from(UserRow))
-        rows = await self._session.scalars(
-            select(UserRow)
-            .order_by(UserRow.created_at.desc(), UserRow.id)
-            .limit(page.limit)
-            .offset(page.offset)
+    async def list(self, page: PageRequest, where: UserFilter) -> Page[User]:
+        conditions: list[ColumnElement[bool]] = []
+        if where.role is not None:
+            conditions.append(UserRow.role == where.role.value)
+        if where.is_active is not None:
+            conditions.append(UserRow.is_active == where.is_active)
+        total = await self._session.scalar(
+            select(func.count()).select_from(UserRow).where(*conditions)
         )
-        return Page(items=[_to_entity(row) for row in rows], total=total or 0, request=page)
+        query = paged(select(UserRow).where(*conditions), SORT_COLUMNS, UserRow.id, page)
+        rows = [_to_entity(row) for row in await self._session.scalars(query)]
+        return page_of(rows, total or 0, page)
 
     async def add(self, user: User) -> None:
         self._session.add(
