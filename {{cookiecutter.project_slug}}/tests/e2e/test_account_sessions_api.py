@@ -53,7 +53,7 @@ async def test_the_caller_sees_their_sessions_and_which_is_theirs(
 
     assert response.status_code == 200
     body = response.json()
-    assert body["meta"] == {"total": 2, "limit": 20, "offset": 0}
+    assert body["meta"] == {"total": 2, "limit": 20, "offset": 0, "next": None}
     phone_session, laptop_session = body["data"]  # newest first
     assert (laptop_session["user_agent"], laptop_session["current"]) == (
         "Firefox on a laptop",

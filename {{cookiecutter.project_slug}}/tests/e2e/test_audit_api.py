@@ -24,7 +24,7 @@ async def test_sign_ins_are_on_the_trail_with_client_and_trace(
 
     assert response.status_code == 200, response.text
     body = response.json()
-    assert body["meta"] == {"total": 2, "limit": 20, "offset": 0}
+    assert body["meta"] == {"total": 2, "limit": 20, "offset": 0, "next": None}
     succeeded, failed = body["data"]  # newest first
     assert (succeeded["action"], failed["action"]) == ("sign_in.succeeded", "sign_in.failed")
     assert succeeded["actor_id"] == user["id"]
@@ -48,7 +48,7 @@ async def test_the_trail_filters_and_pages(
     future = await admin_client.get(EVENTS, params={"since": "2999-01-01T00:00:00Z"})
     unknown = await admin_client.get(EVENTS, params={"action": "made.up"})
 
-    assert failed.json()["meta"] == {"total": 3, "limit": 2, "offset": 1}
+    assert failed.json()["meta"] == {"total": 3, "limit": 2, "offset": 1, "next": None}
     assert len(failed.json()["data"]) == 2
     assert future.json()["data"] == []
     assert_problem(unknown, 422)
