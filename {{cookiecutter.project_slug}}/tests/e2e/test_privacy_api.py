@@ -98,7 +98,7 @@ async def test_erasing_ones_account_asks_for_the_password(client: httpx.AsyncCli
 
     refused = await client.request("DELETE", f"{USERS}/me", json=wrong, headers=headers)
 
-    assert str(assert_problem(refused, 403)["type"]).endswith("/incorrect-password")
+    assert str(assert_problem(refused, 422)["type"]).endswith("/wrong-password")
     assert (await client.get(f"{USERS}/me", headers=headers)).status_code == 200
 
 

@@ -22,9 +22,9 @@ from {{ cookiecutter.package_name }}.domain.privacy.erasure import AccountEraser
 from {{ cookiecutter.package_name }}.domain.privacy.service import PrivacyService
 from {{ cookiecutter.package_name }}.domain.users.entities import User, UserProfile
 from {{ cookiecutter.package_name }}.domain.users.errors import (
-    IncorrectPasswordError,
     OwnAccessChangeError,
     UserNotFoundError,
+    WrongPasswordError,
 )
 
 from .auth_fakes import FakePasswordHasher, RecordingAccessStates
@@ -124,7 +124,7 @@ async def test_the_export_holds_everything_about_the_caller_and_is_audited(world
 async def test_erasing_ones_account_needs_the_current_password(world: World) -> None:
     ann = world.add_account()
 
-    with pytest.raises(IncorrectPasswordError):
+    with pytest.raises(WrongPasswordError):
         await world.privacy().erase_own_account(ann.actor, "not my password")
 
     assert world.uow.committed_users.rows[ann.user.id].is_active

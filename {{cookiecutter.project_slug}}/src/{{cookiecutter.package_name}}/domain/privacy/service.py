@@ -15,7 +15,7 @@ from ..outbox import ERASE_ACCOUNT, OutboxMessage
 from ..unit_of_work import UnitOfWork
 from ..users.access_audit import record_access_changes
 from ..users.entities import UserChanges
-from ..users.errors import IncorrectPasswordError, OwnAccessChangeError, UserNotFoundError
+from ..users.errors import OwnAccessChangeError, UserNotFoundError, WrongPasswordError
 from ..users.ports import PasswordHasher, UserProfileCache
 from .entities import AccountExport
 
@@ -64,7 +64,7 @@ class PrivacyService:
             raise UserNotFoundError(actor.user_id)
         check = await self._hasher.verify(current_password, user.password_hash)
         if not check.is_valid:
-            raise IncorrectPasswordError()
+            raise WrongPasswordError()
         await self._schedule_erasure(actor, user.id)
 
     async def erase_account(self, actor: Actor, user_id: UUID) -> None:

@@ -2,7 +2,7 @@
 
 from uuid import UUID
 
-from ..errors import ConflictError, InvalidInputError, NotFoundError, PermissionDeniedError
+from ..errors import ConflictError, InvalidInputError, NotFoundError
 
 
 class UserNotFoundError(NotFoundError):
@@ -26,6 +26,9 @@ class WeakPasswordError(InvalidInputError):
 
 
 class WrongPasswordError(InvalidInputError):
+    """The current password, asked again before changing it or erasing the account, was wrong:
+    a field of the request that is not right, so a 422 like any other."""
+
     code = "wrong-password"
 
     def __init__(self) -> None:
@@ -39,12 +42,3 @@ class OwnAccessChangeError(ConflictError):
 
     def __init__(self) -> None:
         super().__init__("You cannot demote or deactivate yourself; ask another administrator.")
-
-
-class IncorrectPasswordError(PermissionDeniedError):
-    """The current password, asked again before an action that cannot be undone, was wrong."""
-
-    code = "incorrect-password"
-
-    def __init__(self) -> None:
-        super().__init__("The current password is incorrect.")
