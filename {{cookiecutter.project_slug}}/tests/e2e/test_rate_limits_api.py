@@ -21,8 +21,6 @@ from .auth import AUTH, USERS, app_with, client_for, register, sign_in, signed_i
 from .problems import assert_problem
 
 ME = f"{USERS}/me"
-# Tests that start apps of their own still need the tables and keys emptied afterwards.
-pytestmark = pytest.mark.usefixtures("engine")
 
 
 async def registered_token(client: httpx.AsyncClient, email: str) -> str:
