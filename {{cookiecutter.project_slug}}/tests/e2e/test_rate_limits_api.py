@@ -6,7 +6,6 @@ import importlib
 import pkgutil
 
 import httpx
-import pytest
 from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute

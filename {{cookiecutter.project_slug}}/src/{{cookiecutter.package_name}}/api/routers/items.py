@@ -18,7 +18,10 @@ router = APIRouter(
     prefix="/api/v1/items", tags=["items"], responses=problem_docs(401, 403, 422, 429)
 )
 
-ETAG_HEADER = {"description": "The item's version, for `If-(None-)Match`", "schema": {"type": "string"}}
+ETAG_HEADER = {
+    "description": "The item's version, for `If-(None-)Match`",
+    "schema": {"type": "string"},
+}
 WITH_ETAG: dict[int | str, dict[str, Any]] = {200: {"headers": {"ETag": ETAG_HEADER}}}
 
 
