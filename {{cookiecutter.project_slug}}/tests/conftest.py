@@ -5,8 +5,11 @@ Every database-backed test runs twice: in embedded mode (SQLite, no Redis) and i
 skip. Each run creates its own database and Redis key prefix, so runs never collide.
 """
 
+import atexit
 import os
 import secrets
+import shutil
+import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -40,6 +43,10 @@ TEST_BROKER_URL = TEST_REDIS_URL
 TEST_BROKER_URL = os.environ.get("TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672//")
 {%- endif %}
 RUN_MODES = ["embedded", "server"]
+# The serve and worker processes' metrics files, apart from any other run's on this machine: by
+# default the directory is named after the package only, and two runs would empty each other's.
+RUN_METRICS_DIRECTORY = Path(tempfile.mkdtemp(prefix="{{ cookiecutter.package_name }}-metrics-"))
+atexit.register(shutil.rmtree, RUN_METRICS_DIRECTORY, ignore_errors=True)
 SERVER_MODE_DATABASE = "{{ cookiecutter.database }}"
 
 
@@ -56,6 +63,7 @@ def make_settings(database_url: str, **overrides: object) -> Settings:
         "password_hash_parallelism": 1,
         # No worker metrics page unless a test asks: runs side by side would fight for its port.
         "worker_metrics_port": 0,
+        "metrics_directory": RUN_METRICS_DIRECTORY,
         # Out of the way of tests that send many requests; the rate-limit tests set their own.
         "rate_limit_per_minute": 10_000,
         **overrides,
