@@ -9,6 +9,7 @@ The servers must be running (`scripts/ensure-services.sh`): a missing one fails,
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,7 +63,9 @@ def environment_for(bake: ServerBake) -> dict[str, str]:
 
 
 def run_make(project: Path, target: str, environment: dict[str, str]) -> None:
-    completed = subprocess.run(
+    # A session of its own, so that a step over its time is stopped whole: `subprocess.run`
+    # kills only `make`, and the suite it started would run on, orphaned, beside later runs.
+    with subprocess.Popen(
         ["make", target],
         cwd=project,
         env=environment,
@@ -70,11 +73,16 @@ def run_make(project: Path, target: str, environment: dict[str, str]) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        timeout=STEP_TIMEOUT_SECONDS,
-        check=False,
-    )
-    tail = "\n".join(completed.stdout.splitlines()[-OUTPUT_TAIL_LINES:])
-    assert completed.returncode == 0, f"make {target} failed in {project}:\n{tail}"
+        start_new_session=True,
+    ) as process:
+        try:
+            output, _ = process.communicate(timeout=STEP_TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            output, _ = process.communicate()
+            pytest.fail(f"make {target} took over {STEP_TIMEOUT_SECONDS} s in {project}")
+    tail = "\n".join(output.splitlines()[-OUTPUT_TAIL_LINES:])
+    assert process.returncode == 0, f"make {target} failed in {project}:\n{tail}"
 
 
 @pytest.mark.slow
