@@ -4,7 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 # Reinstalled whenever requirements-dev.txt changes.
 STAMP := $(VENV)/.installed-requirements
-# The generated-project tests install three projects at once: two workers suit two cores.
+# The generated-project tests install three projects at once: two workers suit two cores. With
+# `--dist worksteal`, a worker done with the quick tests takes a slow one from the other, so the
+# three baked suites do not run one after another on one worker.
 PYTEST_WORKERS ?= 2
 # The default answers, baked for the benchmarks (bench/bake.py); its bench/ is the harness.
 BAKED := build/bench/example-service
@@ -24,7 +26,7 @@ test: $(STAMP) ## every template test, including installing and testing three ba
 	scripts/ensure-services.sh
 	scripts/ensure-promtool.sh
 	scripts/ensure-chromium.sh
-	$(BIN)/pytest -n $(PYTEST_WORKERS) tests
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal tests
 
 test-fast: $(STAMP) ## the template tests without the slow ones (no install of baked projects)
 	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not slow" tests
