@@ -23,11 +23,18 @@ from ..metrics import total
 from ..redis_server import free_port
 
 
+def restore_the_variable_afterwards(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`use_metrics_directory` sets the variable; the other tests' apps must stay in one-process
+    mode. `setenv` records the variable as it was (usually unset) for the teardown to restore:
+    `delenv` of an unset variable records nothing, and the variable would outlive the test."""
+    monkeypatch.setenv(MULTIPROCESS_VARIABLE, "")
+    monkeypatch.delenv(MULTIPROCESS_VARIABLE)
+
+
 @pytest.fixture
 def directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A metrics directory for this test; the variable is restored afterwards, so the other
-    tests' apps stay in one-process mode."""
-    monkeypatch.delenv(MULTIPROCESS_VARIABLE, raising=False)
+    """A metrics directory for this test, the variable restored afterwards."""
+    restore_the_variable_afterwards(monkeypatch)
     use_metrics_directory(tmp_path / "serve-8000")
     return tmp_path / "serve-8000"
 
@@ -49,7 +56,7 @@ def write_value(directory: Path, kind: str, pid: int, sample: str, value: float)
 def test_a_command_starts_from_an_empty_directory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.delenv(MULTIPROCESS_VARIABLE, raising=False)
+    restore_the_variable_afterwards(monkeypatch)
     left_over = tmp_path / "worker-9101" / "counter_1.db"
     left_over.parent.mkdir()
     left_over.write_bytes(b"from an earlier run")
