@@ -55,7 +55,10 @@ def test_serve_gives_several_workers_an_empty_metrics_directory(
     monkeypatch.setattr(uvicorn, "run", lambda app, **options: None)
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
     monkeypatch.setenv("METRICS_DIRECTORY", str(tmp_path))
-    monkeypatch.delenv(MULTIPROCESS_VARIABLE, raising=False)  # restored after the test
+    # setenv records the variable as it was (usually unset), for the teardown to restore it:
+    # delenv alone records nothing for an unset variable, which would then outlive the test.
+    monkeypatch.setenv(MULTIPROCESS_VARIABLE, "")
+    monkeypatch.delenv(MULTIPROCESS_VARIABLE)
 
     assert main(["serve", "--port", "8123", "--workers", "2"]) == 0
 
