@@ -14,6 +14,7 @@ from ..clock import utc_now
 from ..outbox import SEND_PASSWORD_RESET_EMAIL, OutboxMessage
 from ..unit_of_work import UnitOfWork
 from ..users.entities import normalize_email
+from ..users.password_replacement import replace_password
 from ..users.passwords import PasswordPolicy
 from ..users.ports import PasswordHasher
 from .errors import InvalidResetTokenError
@@ -80,15 +81,9 @@ class PasswordResetService:
             current = await uow.users.get(user.id, for_update=True)
             if locked is None or not locked.is_usable(now) or current is None:
                 raise InvalidResetTokenError()
-            await uow.users.update(current.with_password_hash(password_hash))
-            await uow.password_reset_tokens.spend_all_of(user.id, now)
             # Whoever knew the old password may hold a session: all of them end.
-            ended = await uow.refresh_tokens.revoke_families_of(user.id, now)
-            await uow.audit.record(
-                AuditAction.PASSWORD_RESET,
-                actor=user.id,
-                subject=user.id,
-                details={"sessions_ended": str(len(ended))},
+            ended = await replace_password(
+                uow, current, password_hash, at=now, action=AuditAction.PASSWORD_RESET
             )
             await uow.commit()
         for session_id in ended:

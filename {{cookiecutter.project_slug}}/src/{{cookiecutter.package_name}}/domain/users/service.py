@@ -14,6 +14,7 @@ from ..unit_of_work import UnitOfWork
 from .access_audit import record_access_changes
 from .entities import User, UserChanges, UserProfile, normalize_email
 from .errors import OwnAccessChangeError, UserNotFoundError, WrongPasswordError
+from .password_replacement import replace_password
 from .passwords import PasswordPolicy
 from .ports import PasswordHasher, UserFilter, UserProfileCache
 
@@ -99,17 +100,14 @@ class UserService:
             current = await uow.users.get(actor.user_id, for_update=True)
             if current is None:
                 raise UserNotFoundError(actor.user_id)
-            await uow.users.update(current.with_password_hash(password_hash))
-            # A reset mailed earlier must not undo this change later.
-            await uow.password_reset_tokens.spend_all_of(actor.user_id, now)
-            ended = await uow.refresh_tokens.revoke_families_of(
-                actor.user_id, now, keep=actor.session_id
-            )
-            await uow.audit.record(
-                AuditAction.PASSWORD_CHANGED,
-                actor=actor.user_id,
-                subject=actor.user_id,
-                details={"sessions_ended": str(len(ended))},
+            # The session making the change stays signed in; every other one ends.
+            ended = await replace_password(
+                uow,
+                current,
+                password_hash,
+                at=now,
+                action=AuditAction.PASSWORD_CHANGED,
+                keep_session=actor.session_id,
             )
             await uow.commit()
         for session_id in ended:
