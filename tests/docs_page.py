@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from browser import Page, open_page
 
 ADMIN_EMAIL = "admin@example.com"
-ADMIN_PASSWORD = "Docs-page-admin-8472"  # noqa: S105 (a throwaway bake's demo admin)
+ADMIN_PASSWORD = "Offline-docs-page-8472"  # noqa: S105 (a throwaway bake's demo admin)
 READ_ME = "#operations-users-read_me_api_v1_users_me_get"
 # Swagger UI's inputs are React's: a value counts once React has seen an input event.
 TYPE = """(() => {
@@ -86,12 +86,18 @@ def sign_in_and_read_me(page: Page) -> str:
 def assert_docs_page_works_offline(project: Path, environment: dict[str, str], shot: Path) -> None:
     """Embedded mode (SQLite files, no servers), as `make demo` runs it."""
     command = project / ".venv/bin" / package_name_of(project)
-    for step in (
-        ["migrate"],
-        ["create-admin", "--email", ADMIN_EMAIL, "--password", ADMIN_PASSWORD],
+    for step, stdin in (
+        (["migrate"], ""),
+        (["create-admin", "--email", ADMIN_EMAIL, "--password-stdin"], ADMIN_PASSWORD),
     ):
         subprocess.run(
-            [command, *step], cwd=project, env=environment, check=True, capture_output=True
+            [command, *step],
+            cwd=project,
+            env=environment,
+            input=stdin,
+            text=True,
+            check=True,
+            capture_output=True,
         )
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
