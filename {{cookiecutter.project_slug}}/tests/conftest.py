@@ -66,6 +66,9 @@ def make_settings(database_url: str, **overrides: object) -> Settings:
         "metrics_directory": RUN_METRICS_DIRECTORY,
         # Out of the way of tests that send many requests; the rate-limit tests set their own.
         "rate_limit_per_minute": 10_000,
+        # A machine running several suites at once can take seconds over a sign-up: the deadline
+        # would turn that into a 504. The deadline's own tests set theirs (test_request_bounds).
+        "request_timeout_seconds": 30,
         **overrides,
     }
     return Settings(**values)  # type: ignore[arg-type]

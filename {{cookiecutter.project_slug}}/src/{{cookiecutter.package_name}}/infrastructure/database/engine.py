@@ -67,13 +67,18 @@ def postgresql_connect_args(settings: Settings) -> dict[str, Any]:
     }
 
 
+# An execution option of the read-only engine on SQLite: its transactions start deferred.
+_READS_ONLY = "reads_only"
+
+
 def read_only(engine: AsyncEngine) -> AsyncEngine:
     """The engine for work that only reads. On PostgreSQL its queries run without a transaction
     (autocommit): a one-query read costs one round trip instead of BEGIN, query and ROLLBACK.
-    SQLite keeps its transactions: they cost no round trip there."""
-    if engine.dialect.name != "postgresql":
-        return engine
-    return engine.execution_options(isolation_level="AUTOCOMMIT")
+    On SQLite its transactions start deferred, taking no write lock: in WAL mode a reader never
+    waits for the writer, nor a writer for it (`_begin`)."""
+    if engine.dialect.name == "postgresql":
+        return engine.execution_options(isolation_level="AUTOCOMMIT")
+    return engine.execution_options(**{_READS_ONLY: True})
 
 
 def _discard_if_closed(dbapi_connection: Any, _record: object, _proxy: object) -> None:
@@ -93,7 +98,7 @@ def _create_sqlite_engine(settings: Settings) -> AsyncEngine:
         options["poolclass"] = WaitCountingPool  # a file's pool; memory needs its StaticPool
     engine = create_async_engine(url, echo=settings.database_echo, hide_parameters=True, **options)
     event.listen(engine.sync_engine, "connect", _configure_sqlite_connection)
-    event.listen(engine.sync_engine, "begin", _begin_immediate)
+    event.listen(engine.sync_engine, "begin", _begin)
     return engine
 
 
@@ -113,11 +118,16 @@ def _configure_sqlite_connection(dbapi_connection: Any, _record: object) -> None
     cursor.close()
 
 
-def _begin_immediate(connection: Connection) -> None:
+def _begin(connection: Connection) -> None:
     # A deferred transaction that reads and then writes fails with SQLITE_BUSY when another
     # connection wrote in between, and busy_timeout cannot help it. Taking the write lock
-    # at BEGIN makes such transactions queue instead: correctness over read concurrency.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # at BEGIN makes such transactions queue instead. Work that only reads (`read_only`)
+    # starts deferred: it never writes, so it never needs the lock, and a read cut short by a
+    # timeout (a health check, a scrape) cannot leave a lock behind for every writer to wait on.
+    if connection.get_execution_options().get(_READS_ONLY):
+        connection.exec_driver_sql("BEGIN")
+    else:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from ...domain.health import CheckResult, HealthStatus, elapsed_ms
+from .engine import read_only
 
 
 class DatabaseHealthCheck:
@@ -14,7 +15,7 @@ class DatabaseHealthCheck:
     critical = True
 
     def __init__(self, engine: AsyncEngine, timeout_seconds: float = 2.0) -> None:
-        self._engine = engine
+        self._engine = read_only(engine)  # no transaction to begin for one SELECT
         self._timeout_seconds = timeout_seconds
 
     async def check(self) -> CheckResult:
