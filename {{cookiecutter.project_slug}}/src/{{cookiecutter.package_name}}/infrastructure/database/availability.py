@@ -9,15 +9,21 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 # Where a connection is opened: an OSError raised in other code is not the database's.
 DRIVER_MODULES = ("sqlalchemy.", "asyncpg.", "aiosqlite.")
+# PostgreSQL's error codes for "not now": 08 the connection failed, 57P01-57P03 the server is
+# shutting down, crashing or starting up, 53300 it has no connection slot left.
+UNAVAILABLE_SQLSTATES = ("08", "57P", "53300")
 
 
 def database_unavailable(error: BaseException) -> bool:
     if isinstance(error, PoolTimeoutError):
         return True  # no pooled connection within DATABASE_POOL_TIMEOUT_SECONDS
     if isinstance(error, DBAPIError):
-        # The connection died under the statement (a restart, a failover); the pool has
-        # invalidated it already. Any other DBAPI error is about the statement itself.
-        return bool(error.connection_invalidated)
+        # The connection died under the statement (a restart, a failover): the pool has
+        # invalidated it already. Or the server refused a new one for now. Any other DBAPI
+        # error is about the statement itself.
+        return bool(error.connection_invalidated) or _sqlstate(error).startswith(
+            UNAVAILABLE_SQLSTATES
+        )
     # Opening a connection fails with the socket's own error: refused while the server is
     # down or restarting, timed out (DATABASE_CONNECT_TIMEOUT_SECONDS) while it hangs.
     return isinstance(error, OSError) and _raised_in_driver(error.__traceback__)
@@ -30,3 +36,14 @@ def _raised_in_driver(traceback: TracebackType | None) -> bool:
             return True
         traceback = traceback.tb_next
     return False
+
+
+def _sqlstate(error: BaseException) -> str:
+    """The PostgreSQL error code of the driver's exception that SQLAlchemy wrapped, if any."""
+    cause: BaseException | None = error
+    while cause is not None:
+        code = getattr(cause, "sqlstate", None)
+        if isinstance(code, str):
+            return code
+        cause = getattr(cause, "orig", None) or cause.__cause__
+    return ""
