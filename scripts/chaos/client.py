@@ -37,8 +37,10 @@ class PhaseRecord:
 class Recorder:
     """Thread-safe tallies per phase, and every request that waited longer than `bound`."""
 
-    def __init__(self, bound: float) -> None:
+    def __init__(self, bound: float, max_requests: int) -> None:
         self.bound = bound
+        self.max_requests = max_requests
+        self.sent = 0
         self.phase = "start-up"
         self.phases: dict[str, PhaseRecord] = {}
         self.over_bound: list[tuple[str, str, float, str]] = []
@@ -56,6 +58,7 @@ class Recorder:
     def record(self, phase: str, kind: str, answer: Answer, waited: float) -> None:
         label = str(answer.status) if answer.status is not None else "no answer"
         with self._lock:
+            self.sent += 1
             tally = self.phases.setdefault(phase, PhaseRecord(started=time.monotonic()))
             tally.by_status[label] += 1
             tally.slowest = max(tally.slowest, waited)
@@ -63,13 +66,18 @@ class Recorder:
             if waited > self.bound:
                 self.over_bound.append((phase, kind, waited, answer.error or label))
 
+    @property
+    def exhausted(self) -> bool:
+        """Whether the run's request budget is spent: the load stops, whatever the phase."""
+        return self.sent >= self.max_requests
+
 
 class Client:
     """One thread's connection to the API. Never raises for the network: it answers `None`."""
 
     def __init__(self, port: int, recorder: Recorder) -> None:
         self._port = port
-        self._recorder = recorder
+        self.recorder = recorder
         self._connection: http.client.HTTPConnection | None = None
         self.token: str | None = None
 
@@ -92,10 +100,10 @@ class Client:
         elif form is not None:
             payload = urllib.parse.urlencode(form).encode()
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-        phase = self._recorder.phase  # the phase the request was sent in
+        phase = self.recorder.phase  # the phase the request was sent in
         began = time.monotonic()
         answer = self._send(method, path, payload, headers)
-        self._recorder.record(phase, kind, answer, time.monotonic() - began)
+        self.recorder.record(phase, kind, answer, time.monotonic() - began)
         return answer
 
     def _send(

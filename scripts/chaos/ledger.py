@@ -39,8 +39,8 @@ class JobLedger:
         else:
             self._database.sql("DELETE FROM chaos_flags")
 
-    def running(self) -> int:
-        return int(self._database.sql("SELECT count(*) FROM jobs WHERE status = 'running'"))
+    def running(self) -> list[str]:
+        return self._database.sql("SELECT id FROM jobs WHERE status = 'running'").split()
 
     def unfinished(self) -> int:
         unfinished = "SELECT count(*) FROM jobs WHERE status NOT IN ('succeeded', 'failed')"

@@ -120,7 +120,7 @@ def run_steps(
     step: "Writer | JobSubmitter | SignIns", pause: float, stop: threading.Event, findings: Findings
 ) -> threading.Thread:
     def loop() -> None:
-        while not stop.is_set():
+        while not stop.is_set() and not step.client.recorder.exhausted:
             try:
                 step.step()
             except Exception as error:  # an answer not as documented: a finding, not a crash

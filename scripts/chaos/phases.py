@@ -68,12 +68,12 @@ def kill_worker_mid_task(cluster: Cluster, say: Callable[[str], None]) -> None:
     its message unacknowledged, to come back after the broker's visibility timeout."""
     cluster.ledger.slow_finishes(True)
     try:
-        wait_until(lambda: cluster.ledger.running() > 0, 20, "a job running")
-        in_flight = cluster.ledger.running()
+        wait_until(lambda: bool(cluster.ledger.running()), 20, "a job running")
         cluster.service.kill_worker()
-        say(f"  killed the worker with {in_flight} job(s) running")
-        if in_flight == 0:
+        in_flight = cluster.ledger.running()  # after the kill: what it really left running
+        if not in_flight:
             raise ChaosError("the worker was killed between tasks, not in one")
+        say(f"  killed the worker mid-task; left running: {', '.join(in_flight)}")
     finally:
         cluster.ledger.slow_finishes(False)
     time.sleep(OUTAGE_SECONDS / 2)
