@@ -3,6 +3,7 @@
 Exit status 0 when every invariant held, 1 when one failed, 2 when the run could not be made.
 """
 
+import os
 import secrets
 import shutil
 import signal
@@ -48,7 +49,10 @@ def main() -> int:
     signal.signal(signal.SIGALRM, _stop_on_signal)
     signal.alarm(RUN_LIMIT_SECONDS)
     try:
-        project = bake_and_install()
+        # CHAOS_PROJECT: an installed project to run against as it is (say, one changed by
+        # hand to see an invariant fail), instead of baking the template's defaults again.
+        given = os.environ.get("CHAOS_PROJECT")
+        project = Path(given).resolve() if given else bake_and_install()
         say(f"chaos: {project}")
         return run(project)
     except ChaosError as error:
