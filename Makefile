@@ -12,7 +12,7 @@ PYTEST_WORKERS ?= 2
 BAKED := build/bench/example-service
 
 .DEFAULT_GOAL := help
-.PHONY: help test test-fast lint demo bench bench-variants bench-jobs bench-telemetry clean
+.PHONY: help test test-fast lint demo chaos bench bench-variants bench-jobs bench-telemetry clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-10s %s\n", $$1, $$2}'
@@ -31,13 +31,16 @@ test: $(STAMP) ## every template test, including installing and testing three ba
 test-fast: $(STAMP) ## the template tests without the slow ones (no install of baked projects)
 	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not slow" tests
 
-lint: $(STAMP) ## ruff and mypy --strict on the template's own code (hooks/, tests/, bench/)
-	$(BIN)/ruff check hooks tests bench
-	$(BIN)/ruff format --check hooks tests bench
+lint: $(STAMP) ## ruff and mypy --strict on the template's own code (hooks/, tests/, bench/, scripts/)
+	$(BIN)/ruff check hooks tests bench scripts
+	$(BIN)/ruff format --check hooks tests bench scripts
 	$(BIN)/mypy
 
 demo: $(STAMP) ## bake the defaults into build/demo, install, migrate, serve on :8000 with a worker
 	scripts/demo.sh
+
+chaos: $(STAMP) ## the defaults under load while Redis, the broker, the worker and PostgreSQL fail
+	PYTHONPATH=scripts $(BIN)/python -m chaos
 
 bench: $(STAMP) ## bake the defaults, run their own `make bench` (SPEC 10); copies bench/results.md
 	scripts/ensure-services.sh

@@ -44,6 +44,7 @@ from .domain.rate_limits import RateLimitPolicy, WindowCounter
 from .domain.users.passwords import PasswordPolicy
 from .domain.users.service import UserService
 from .infrastructure.cache.caches import create_caches
+from .infrastructure.database.availability import database_unavailable
 from .infrastructure.database.engine import create_engine, create_session_factories
 from .infrastructure.database.health import DatabaseHealthCheck
 from .infrastructure.database.pool_metrics import sample_pool_periodically
@@ -188,7 +189,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # those answers too; the server span and HTTP metrics, which see every status; the liveness
     # probe, which answers before them (a probe every few seconds would drown the traffic they
     # describe); outermost the request context, so that every answer carries an X-Request-ID.
-    app.add_middleware(ErrorBoundary, timeout_seconds=settings.request_timeout_seconds)
+    app.add_middleware(
+        ErrorBoundary,
+        timeout_seconds=settings.request_timeout_seconds,
+        unavailable=database_unavailable,
+    )
     app.add_middleware(
         SecurityMiddleware,
         max_body_bytes=settings.max_body_bytes,

@@ -63,3 +63,20 @@ async def test_the_deadline_answers_504_and_the_watcher_stops_when_idle() -> Non
     assert sent.statuses == [504]
     assert boundary._watcher is None
     assert not any(task.get_name() == "request-deadlines" for task in asyncio.all_tasks())
+
+
+async def test_a_dependency_it_is_told_is_unavailable_is_a_503_with_retry_after() -> None:
+    async def app(scope: Scope, _receive: Receive, _send: Send) -> None:
+        raise ConnectionRefusedError() if scope["path"] == "/x" else RuntimeError("a bug")
+
+    boundary = ErrorBoundary(
+        app, timeout_seconds=5, unavailable=lambda error: isinstance(error, ConnectionRefusedError)
+    )
+    refused, bug = Recorder(), Recorder()
+    await boundary(SCOPE, receive, refused)
+    await boundary({**SCOPE, "path": "/y"}, receive, bug)
+
+    assert refused.statuses == [503]
+    assert (b"retry-after", b"5") in refused.messages[0]["headers"]
+    assert bug.statuses == [500]  # anything else is still the unexpected error it was
+    assert not any(name == b"retry-after" for name, _ in bug.messages[0]["headers"])
