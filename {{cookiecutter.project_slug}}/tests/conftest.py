@@ -110,6 +110,19 @@ async def postgresql_database_url() -> AsyncIterator[str]:
 {%- endif %}
 
 
+@pytest.fixture
+async def blank_database_url(run_mode: str, tmp_path: Path) -> AsyncIterator[str]:
+    """A database of this test's own with no table in it, for tests that migrate it themselves."""
+{%- if cookiecutter.database == "postgresql" %}
+    if run_mode == "server":
+        url = await _create_postgres_database()
+        yield url
+        await _drop_postgres_database(url)
+        return
+{%- endif %}
+    yield f"sqlite+aiosqlite:///{tmp_path / 'blank.sqlite3'}"
+
+
 @pytest.fixture(scope="session")
 async def redis_url() -> str:
     """The test Redis; a missing server is an error here, not a skip."""
