@@ -10,6 +10,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Connection, func, insert, inspect, select, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from {{ cookiecutter.package_name }}.domain.clock import utc_now
@@ -82,6 +83,19 @@ async def test_a_rollback_keeps_the_rows_of_the_tables_it_rebuilds(
     after_upgrade = await count_rows(blank_engine, "refresh_tokens")
 
     assert (after_rollback, after_upgrade) == (1, 1)
+
+
+async def test_after_a_migration_foreign_keys_are_enforced_again(
+    blank_engine: AsyncEngine,
+) -> None:
+    # On SQLite the run turns enforcement off on its connection, which goes back to the pool.
+    await upgrade_to_head(blank_engine)
+    families = Base.metadata.tables["refresh_token_families"]
+    orphan = {"id": uuid4(), "user_id": uuid4(), "created_at": utc_now()}
+
+    with pytest.raises(IntegrityError):
+        async with blank_engine.begin() as connection:
+            await connection.execute(insert(families), [orphan])
 
 
 async def add_a_session(engine: AsyncEngine) -> None:
