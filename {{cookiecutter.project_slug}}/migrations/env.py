@@ -7,6 +7,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from {{ cookiecutter.package_name }}.infrastructure.database.engine import create_engine
+from {{ cookiecutter.package_name }}.infrastructure.database.migrations import migration_transaction
 from {{ cookiecutter.package_name }}.infrastructure.database.tables import Base
 from {{ cookiecutter.package_name }}.shared.settings import Settings
 
@@ -47,10 +48,11 @@ def run_migrations_on(connection: Connection) -> None:
 
 async def run_migrations_online() -> None:
     engine = create_engine(Settings())
-    async with engine.connect() as connection:
-        await connection.run_sync(run_migrations_on)
-        await connection.commit()
-    await engine.dispose()
+    try:
+        async with migration_transaction(engine) as connection:
+            await connection.run_sync(run_migrations_on)
+    finally:
+        await engine.dispose()
 
 
 if context.is_offline_mode():

@@ -113,6 +113,23 @@ async def postgresql_database_url() -> AsyncIterator[str]:
 {%- endif %}
 
 
+@pytest.fixture
+{%- if cookiecutter.database == "postgresql" %}
+async def blank_database_url(run_mode: str, tmp_path: Path) -> AsyncIterator[str]:
+    """A database of this test's own with no table in it, for tests that migrate it themselves."""
+    if run_mode == "embedded":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'blank.sqlite3'}"
+        return
+    url = await _create_postgres_database()
+    yield url
+    await _drop_postgres_database(url)
+{%- else %}
+def blank_database_url(tmp_path: Path) -> str:
+    """A database of this test's own with no table in it, for tests that migrate it themselves."""
+    return f"sqlite+aiosqlite:///{tmp_path / 'blank.sqlite3'}"
+{%- endif %}
+
+
 @pytest.fixture(scope="session")
 async def redis_url() -> str:
     """The test Redis; a missing server is an error here, not a skip."""
