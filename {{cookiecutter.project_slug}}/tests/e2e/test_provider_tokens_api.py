@@ -89,6 +89,33 @@ async def test_the_provisioned_user_has_no_password_to_sign_in_with(
     assert_problem(response, 401)
 
 
+async def test_the_provisioned_user_cannot_set_a_password_without_one(
+    client: httpx.AsyncClient, identity_provider: IdentityProvider
+) -> None:
+    token = identity_provider.token()
+    assert (await me(client, token)).status_code == 200
+
+    response = await client.post(
+        f"{USERS}/me/password",
+        json={"current_password": "any password at all", "new_password": "a sturdy new passphrase"},
+        headers=bearer(token),
+    )
+
+    assert assert_problem(response, 422)["type"] == PROBLEM_TYPE_PREFIX + "wrong-password"
+
+
+async def test_an_address_of_a_password_account_is_not_taken_over(
+    client: httpx.AsyncClient, identity_provider: IdentityProvider
+) -> None:
+    await register(client, "kim@example.com")
+
+    response = await me(client, identity_provider.token())
+
+    assert_problem(response, 409)
+    own = (await sign_in(client, "kim@example.com"))["access_token"]
+    assert (await me(client, own)).json()["full_name"] is None  # untouched
+
+
 async def test_the_role_comes_from_the_configured_claim(
     client: httpx.AsyncClient, identity_provider: IdentityProvider
 ) -> None:
