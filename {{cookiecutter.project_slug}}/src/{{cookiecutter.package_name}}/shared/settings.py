@@ -179,7 +179,7 @@ class Settings(BaseSettings):
     def split_comma_separated(cls, value: object) -> object:
         # Comma-separated lists in the environment, which read better than JSON.
         if isinstance(value, str):
-            return [origin.strip() for origin in value.split(",") if origin.strip()]
+            return [entry.strip() for entry in value.split(",") if entry.strip()]
         return value
 
     @model_validator(mode="after")
