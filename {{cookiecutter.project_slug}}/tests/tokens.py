@@ -19,14 +19,18 @@ def _signing_input(header: dict[str, Any], claims: dict[str, Any]) -> str:
     return f"{_b64(json.dumps(header).encode())}.{_b64(json.dumps(claims).encode())}"
 
 
-def unsigned_token(claims: dict[str, Any]) -> str:
+def _header(algorithm: str, kid: str | None) -> dict[str, Any]:
+    return {"alg": algorithm, "typ": "JWT", **({} if kid is None else {"kid": kid})}
+
+
+def unsigned_token(claims: dict[str, Any], *, kid: str | None = None) -> str:
     """`alg: none`, an empty signature: the oldest JWT forgery there is."""
-    return _signing_input({"alg": "none", "typ": "JWT"}, claims) + "."
+    return _signing_input(_header("none", kid), claims) + "."
 
 
-def hs256_token(claims: dict[str, Any], secret: bytes) -> str:
+def hs256_token(claims: dict[str, Any], secret: bytes, *, kid: str | None = None) -> str:
     """HS256 signed by hand, so any bytes can be the secret (PyJWT refuses a PEM key, rightly)."""
-    signing_input = _signing_input({"alg": "HS256", "typ": "JWT"}, claims)
+    signing_input = _signing_input(_header("HS256", kid), claims)
     signature = hmac.new(secret, signing_input.encode(), hashlib.sha256).digest()
     return f"{signing_input}.{_b64(signature)}"
 

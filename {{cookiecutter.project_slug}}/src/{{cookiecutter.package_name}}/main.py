@@ -59,6 +59,7 @@ from .infrastructure.redis.health import RedisHealthCheck
 from .infrastructure.security.access_tokens import JwtAccessTokens
 from .infrastructure.security.password_hasher import Argon2PasswordHasher
 from .infrastructure.security.password_strength import ZxcvbnPasswordStrength
+from .infrastructure.security.provider_tokens import create_provider_tokens
 from .infrastructure.telemetry.exposition import MetricsExposition, mark_this_process_dead
 from .infrastructure.telemetry.health_metrics import observed
 from .infrastructure.telemetry.metrics import observe_http_request
@@ -87,6 +88,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         batch_size=settings.outbox_batch_size,
     )
     exposition = MetricsExposition(DatabaseMetrics(engine).collect)
+    access_tokens = JwtAccessTokens.from_settings(settings)
+    provider_tokens = create_provider_tokens(settings, access_tokens.header)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -106,6 +109,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await engine.dispose()
         if redis is not None:
             await redis.client.aclose()
+        if provider_tokens is not None:
+            await provider_tokens.aclose()
         flush_tracing()
 
     # Off in production unless DOCS_ENABLED: the document maps every endpoint for a scanner.
@@ -141,7 +146,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         health_checks=observed(
             [DatabaseHealthCheck(engine), RedisHealthCheck(redis), BrokerHealthCheck(celery)]
         ),
-        access_tokens=JwtAccessTokens.from_settings(settings),
+        access_tokens=access_tokens,
+        provider_tokens=provider_tokens,
         password_hasher=Argon2PasswordHasher.from_settings(settings),
         login_throttle=create_login_throttle(settings, caches.counter),
         rate_limit=create_rate_limit(settings),

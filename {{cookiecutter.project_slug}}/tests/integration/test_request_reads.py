@@ -29,10 +29,10 @@ class StatesInDatabase:
     """The database's `AccessStates`, counting its queries."""
 
     def __init__(self) -> None:
-        self.states: dict[tuple[UUID, UUID], AccessState] = {}
+        self.states: dict[tuple[UUID, UUID | None], AccessState] = {}
         self.queries = 0
 
-    async def get(self, user_id: UUID, session_id: UUID) -> AccessState | None:
+    async def get(self, user_id: UUID, session_id: UUID | None) -> AccessState | None:
         self.queries += 1
         return self.states.get((user_id, session_id))
 

@@ -40,11 +40,11 @@ class RecordingAccessStates:
     """Answers from `states`, which a test fills; records what services asked it to forget."""
 
     def __init__(self) -> None:
-        self.states: dict[tuple[UUID, UUID], AccessState] = {}
+        self.states: dict[tuple[UUID, UUID | None], AccessState] = {}
         self.forgotten_users: list[UUID] = []
         self.forgotten_sessions: list[UUID] = []
 
-    async def get(self, user_id: UUID, session_id: UUID) -> AccessState | None:
+    async def get(self, user_id: UUID, session_id: UUID | None) -> AccessState | None:
         return self.states.get((user_id, session_id))
 
     async def forget_user(self, user_id: UUID) -> None:

@@ -63,7 +63,9 @@ class World:
         return user
 
     def family_of(self, pair: TokenPair) -> UUID:
-        return TOKENS.verify(pair.access_token).session_id
+        family = TOKENS.verify(pair.access_token).session_id
+        assert family is not None  # our own tokens always name their session
+        return family
 
     def is_revoked(self, family_id: UUID) -> bool:
         return self.uow.committed_refresh_tokens.families[family_id].is_revoked

@@ -73,6 +73,18 @@ async def test_a_request_writes_the_same_message_whether_or_not_the_account_exis
     assert world.uow.commits == 2  # the same work for both
 
 
+async def test_an_account_without_a_password_is_not_given_one_by_mail(
+    world: World, resets: PasswordResetService
+) -> None:
+    user = world.add_user()
+    world.uow.committed_users.rows[user.id] = replace(user, password_hash=None)
+
+    await resets.request("ann@example.com", CLIENT)
+
+    [message] = world.uow.committed_outbox.messages
+    assert dict(message.payload) == {"user_id": ""}  # the identity provider's: no reset
+
+
 async def test_the_mail_carries_a_token_stored_only_as_its_hash(
     world: World, resets: PasswordResetService, mailbox: Mailbox
 ) -> None:

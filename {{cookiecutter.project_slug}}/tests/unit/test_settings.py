@@ -42,6 +42,10 @@ def test_safe_production_settings_load() -> None:
         ({"secret_key": "x" * 31}, "SECRET_KEY is shorter than 32 bytes"),
         ({"debug": True}, "DEBUG is on"),
         ({"cors_origins": "*"}, "CORS_ORIGINS is \\*"),
+        (
+            {"oidc_issuer": "http://id.example.com", "oidc_audience": "api"},
+            "OIDC_ISSUER is not https",
+        ),
 {%- if cookiecutter.database == "postgresql" %}
         ({"database_url": "sqlite+aiosqlite:///./app.sqlite3"}, "DATABASE_URL points at SQLite"),
 {%- endif %}
@@ -79,6 +83,32 @@ def test_defaults_follow_the_contract() -> None:
     assert settings.refresh_token_ttl_seconds == 7 * 24 * 3600
     assert settings.refresh_reuse_grace_seconds == 0
     assert settings.is_embedded_database
+
+
+def test_the_identity_provider_is_configured_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("OIDC_ISSUER", "https://id.example.com/realms/staff")
+    monkeypatch.setenv("OIDC_AUDIENCE", "api")
+    monkeypatch.setenv("OIDC_ALGORITHMS", "RS256, ES256")
+    monkeypatch.setenv("OIDC_ROLES_CLAIM", "realm_access.roles")
+
+    settings = Settings(_env_file=None)
+
+    assert settings.oidc_algorithms == ["RS256", "ES256"]
+    assert settings.oidc_roles_claim == "realm_access.roles"
+    assert settings.oidc_jwks_url is None  # discovered from the issuer
+
+
+def test_an_identity_provider_needs_an_audience() -> None:
+    with pytest.raises(ValidationError, match="OIDC_AUDIENCE"):
+        Settings(_env_file=None, oidc_issuer="https://id.example.com")
+
+
+@pytest.mark.parametrize("algorithms", ["HS256", "none", "RS256,HS256", ""])
+def test_only_asymmetric_provider_algorithms_are_accepted(algorithms: str) -> None:
+    with pytest.raises(ValidationError, match="oidc_algorithms"):
+        Settings(_env_file=None, oidc_algorithms=algorithms)
 
 
 @pytest.mark.parametrize("url", ["mail.example.com/send", "ftp://mail.example.com", "http://"])

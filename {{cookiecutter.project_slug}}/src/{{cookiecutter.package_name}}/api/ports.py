@@ -9,7 +9,7 @@ from uuid import UUID
 from fastapi import Request
 
 from ..domain.auth.login_throttle import LoginThrottle
-from ..domain.auth.ports import AccessStates, AccessTokens
+from ..domain.auth.ports import AccessStates, AccessTokens, ProviderTokens
 from ..domain.auth.service import SessionPolicy
 from ..domain.cache import Cache
 from ..domain.health import HealthCheck
@@ -73,6 +73,8 @@ class ApiDependencies:
     request_reads: Callable[[], RequestReads]
     health_checks: Sequence[HealthCheck]
     access_tokens: AccessTokens
+    # The identity provider's tokens, accepted beside ours; None without OIDC_ISSUER.
+    provider_tokens: ProviderTokens | None
     password_hasher: PasswordHasher
     login_throttle: LoginThrottle
     rate_limit: RateLimitPolicy | None  # None: RATE_LIMIT_PER_MINUTE=0

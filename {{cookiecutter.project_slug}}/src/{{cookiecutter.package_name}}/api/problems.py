@@ -22,6 +22,7 @@ from ..domain.errors import (
     PermissionDeniedError,
     PreconditionFailedError,
     TooManyRequestsError,
+    UnavailableError,
 )
 from ..shared.logging import get_logger
 from ..shared.request_context import current_trace_id
@@ -39,6 +40,7 @@ DOMAIN_ERROR_STATUS: Mapping[type[DomainError], int] = {
     PreconditionFailedError: 412,
     InvalidInputError: 422,
     TooManyRequestsError: 429,
+    UnavailableError: 503,
 }
 
 # Friendlier wording than the bare reason phrase Starlette puts in `detail`.
@@ -160,7 +162,7 @@ def _domain_error_headers(exc: DomainError) -> dict[str, str] | None:
         # RFC 6750 section 3: a 401 names the scheme to use, and says why a token failed.
         invalid = isinstance(exc, InvalidAccessTokenError)
         return {"WWW-Authenticate": 'Bearer error="invalid_token"' if invalid else "Bearer"}
-    if isinstance(exc, TooManyRequestsError):
+    if isinstance(exc, TooManyRequestsError | UnavailableError):
         return {"Retry-After": str(exc.retry_after_seconds)}
     return None
 

@@ -18,6 +18,7 @@ from ..domain.actor import Actor
 from ..domain.auth.authenticator import Authenticator
 from ..domain.auth.entities import AccessClaims
 from ..domain.auth.errors import NotAuthenticatedError
+from ..domain.auth.provider_sign_in import ProviderSignIn
 from ..domain.errors import PermissionDeniedError
 from ..domain.permissions import Permission
 from ..domain.rate_limits import user_caller
@@ -75,8 +76,16 @@ class Authorize(OAuth2PasswordBearer, Generic[S]):
             raise NotAuthenticatedError()
         dependencies = api_dependencies(request)
         reads = dependencies.request_reads()
-        authenticator = Authenticator(dependencies.access_tokens, reads.access_states)
-        claims = authenticator.verify(token)
+        provider = dependencies.provider_tokens
+        access: Authenticator | ProviderSignIn
+        # One branch: without OIDC_ISSUER, `provider` is None and our own tokens' path is as it
+        # was; with it, our tokens are told apart by their header (provider_tokens.py).
+        if provider is not None and provider.issued(token):
+            access = ProviderSignIn(reads.access_states, reads.profiles, dependencies.unit_of_work)
+            claims: AccessClaims = await provider.verify(token)
+        else:
+            access = Authenticator(dependencies.access_tokens, reads.access_states)
+            claims = access.verify(token)
         user_id_var.set(str(claims.user_id))  # from here on, the request's logs name the caller
         caller, rate_limit = user_caller(claims.user_id), dependencies.rate_limit
         if rate_limit is not None:
@@ -85,7 +94,7 @@ class Authorize(OAuth2PasswordBearer, Generic[S]):
             self.announce(request, claims, reads)
         # The access check reads through this request's caches: with Redis, its lookup carries
         # whatever was announced, and the caller's count, in the same round trip.
-        actor = await authenticator.actor(claims)
+        actor = await access.actor(claims)
         await enforce_rate_limit(request, reads.counter, rate_limit, caller)
         if self.permission is not None and not actor.may(self.permission):
             raise PermissionDeniedError(

@@ -41,6 +41,16 @@ class PermissionDeniedError(DomainError):
     code = "permission-denied"
 
 
+class UnavailableError(DomainError):
+    """Something the answer depends on cannot be reached now; the caller may try again later."""
+
+    code = "unavailable"
+
+    def __init__(self, detail: str, retry_after_seconds: int) -> None:
+        super().__init__(detail)
+        self.retry_after_seconds = retry_after_seconds
+
+
 class TooManyRequestsError(DomainError):
     code = "too-many-requests"
 

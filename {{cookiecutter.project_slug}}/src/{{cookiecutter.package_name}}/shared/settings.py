@@ -13,6 +13,9 @@ MIN_SECRET_KEY_BYTES = 32
 EMBEDDED_DATABASE_URL = "sqlite+aiosqlite:///./var/{{ cookiecutter.package_name }}.sqlite3"
 # kombu's SQLAlchemy transport over a SQLite file: a broker that needs no server.
 EMBEDDED_BROKER_URL = "sqla+sqlite:///./var/{{ cookiecutter.package_name }}-broker.sqlite3"
+# The identity provider's algorithms: asymmetric only, since the provider publishes its keys.
+ProviderAlgorithm = Literal["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384"]
+DEFAULT_PROVIDER_ALGORITHMS: tuple[ProviderAlgorithm, ...] = ("RS256",)
 JwtAlgorithm = Literal[
     "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "ES256", "ES384"
 ]
@@ -159,13 +162,24 @@ class Settings(BaseSettings):
     # Set, the worker posts every email there as JSON (infrastructure/mail/webhook_mailer.py);
     # unset, it logs them.
     mail_webhook_url: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    # Set, tokens signed by this identity provider are accepted beside our own (docs/auth.md,
+    # "Tokens from your identity provider"); the keys' URL is discovered from the issuer's
+    # metadata unless OIDC_JWKS_URL names it. The role claim is a dotted path into the token.
+    oidc_issuer: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    oidc_audience: str | None = None
+    oidc_jwks_url: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    oidc_algorithms: Annotated[list[ProviderAlgorithm], NoDecode] = Field(
+        default_factory=lambda: list(DEFAULT_PROVIDER_ALGORITHMS), min_length=1
+    )
+    oidc_roles_claim: str = Field(default="roles", min_length=1)
+    oidc_admin_role: str = Field(default="admin", min_length=1)  # the provider's name for it
 
-    @field_validator("cors_origins", mode="before")
+    @field_validator("cors_origins", "oidc_algorithms", mode="before")
     @classmethod
     def split_comma_separated(cls, value: object) -> object:
-        # CORS_ORIGINS is a comma-separated list in the environment, which reads better than JSON.
+        # Comma-separated lists in the environment, which read better than JSON.
         if isinstance(value, str):
-            return [origin.strip() for origin in value.split(",") if origin.strip()]
+            return [entry.strip() for entry in value.split(",") if entry.strip()]
         return value
 
     @model_validator(mode="after")
@@ -179,6 +193,8 @@ class Settings(BaseSettings):
             raise ValueError("JOB_STALLED_AFTER_SECONDS must exceed TASK_TIME_LIMIT_SECONDS")
         if self.task_soft_time_limit_seconds >= self.task_time_limit_seconds:
             raise ValueError("TASK_SOFT_TIME_LIMIT_SECONDS must be below TASK_TIME_LIMIT_SECONDS")
+        if self.oidc_issuer is not None and not self.oidc_audience:
+            raise ValueError("OIDC_ISSUER needs OIDC_AUDIENCE, the audience its tokens must name")
         return self
 
     @property
@@ -214,6 +230,8 @@ class Settings(BaseSettings):
             problems.append(f"SECRET_KEY is shorter than {MIN_SECRET_KEY_BYTES} bytes")
         if self.debug:
             problems.append("DEBUG is on")
+        if self.oidc_issuer is not None and not self.oidc_issuer.startswith("https://"):
+            problems.append("OIDC_ISSUER is not https: its keys could be tampered with")
         if "*" in self.cors_origins:
             problems.append("CORS_ORIGINS is *; name the origins")
 {%- if cookiecutter.database == "postgresql" %}

@@ -26,6 +26,7 @@ class AuditAction(StrEnum):
     DATA_EXPORTED = "account.exported"
     ERASURE_REQUESTED = "account.erasure_requested"
     ACCOUNT_ERASED = "account.erased"
+    USER_PROVISIONED = "user.provisioned"  # on first sight of an identity provider's token
 
 
 @dataclass(frozen=True, slots=True)

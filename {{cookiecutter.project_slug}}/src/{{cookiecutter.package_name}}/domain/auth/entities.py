@@ -59,7 +59,20 @@ class AccessClaims:
     use the role the user has now (`AccessState`), not the one they had when it was issued."""
 
     user_id: UUID
-    session_id: UUID
+    # None for a token from the identity provider: its sessions are the provider's, not ours.
+    session_id: UUID | None
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderClaims(AccessClaims):
+    """What a verified token of the identity provider asserts: its user (`provider_sign_in.py`
+    derives the id), the role mapped from its claim, and what the account is made with on first
+    sight. `session_id` is None: the sessions are the provider's."""
+
+    issuer: str
+    role: Role
+    email: str | None
+    full_name: str | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,13 @@ expired token and a revoked one."""
 
 from uuid import UUID
 
-from ..errors import AuthenticationError, InvalidInputError, NotFoundError, TooManyRequestsError
+from ..errors import (
+    AuthenticationError,
+    InvalidInputError,
+    NotFoundError,
+    TooManyRequestsError,
+    UnavailableError,
+)
 
 
 class NotAuthenticatedError(AuthenticationError):
@@ -26,6 +32,20 @@ class InvalidAccessTokenError(AuthenticationError):
 
     def __init__(self) -> None:
         super().__init__("The access token is invalid, expired or revoked.")
+
+
+class IdentityProviderUnavailableError(UnavailableError):
+    """The token names a signing key we do not hold, and the identity provider, asked for its
+    keys, did not answer: the token may well be good, so this is no 401 (docs/auth.md)."""
+
+    code = "identity-provider-unavailable"
+
+    def __init__(self, retry_after_seconds: int) -> None:
+        super().__init__(
+            "The identity provider that signed the access token cannot be reached; "
+            "try again later.",
+            retry_after_seconds,
+        )
 
 
 class InvalidRefreshTokenError(AuthenticationError):

@@ -48,7 +48,10 @@ class PasswordResetService:
         await self._throttle.record_failure(email, client)
         async with self._uow as uow:
             user = await uow.users.get_by_email(email)
-            user_id = str(user.id) if user is not None and user.is_active else ""
+            # An account without a password (the identity provider's) signs in there: a reset
+            # would give it a password, a second way in that its provider does not control.
+            resettable = user is not None and user.is_active and user.password_hash is not None
+            user_id = str(user.id) if user is not None and resettable else ""
             # Written whether or not the account exists: the request does the same work either
             # way, so its timing tells nothing. The worker drops a message without a user.
             await uow.outbox.add(OutboxMessage(SEND_PASSWORD_RESET_EMAIL, {"user_id": user_id}))

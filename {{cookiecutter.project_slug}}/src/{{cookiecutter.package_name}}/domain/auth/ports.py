@@ -10,6 +10,7 @@ from .entities import (
     AccessState,
     IssuedAccessToken,
     PasswordResetToken,
+    ProviderClaims,
     RefreshToken,
     RefreshTokenFamily,
     Session,
@@ -27,6 +28,20 @@ class AccessTokens(Protocol):
         ...
 
 
+class ProviderTokens(Protocol):
+    """Verifies access tokens signed by the identity provider (`OIDC_ISSUER`), with its keys."""
+
+    def issued(self, token: str) -> bool:
+        """Whether the token is not one of ours, and so is the provider's to verify. Cheap: it
+        runs before every check of a token while a provider is configured."""
+        ...
+
+    async def verify(self, token: str) -> ProviderClaims:
+        """Raises `InvalidAccessTokenError` for anything but a valid, unexpired token of the
+        provider, and `IdentityProviderUnavailableError` when its key could not be fetched."""
+        ...
+
+
 class AccessStates(Protocol):
     """The per-request check of a user and their session, in one port so that an adapter can
     answer it in one round trip.
@@ -35,8 +50,9 @@ class AccessStates(Protocol):
     deactivation, a revoked session), so that an adapter that caches answers drops stale ones.
     """
 
-    async def get(self, user_id: UUID, session_id: UUID) -> AccessState | None:
-        """`None` when the user does not exist (any more)."""
+    async def get(self, user_id: UUID, session_id: UUID | None) -> AccessState | None:
+        """`None` when the user does not exist (any more). Without a session (a token from the
+        identity provider), only the user is checked."""
         ...
 
     async def forget_user(self, user_id: UUID) -> None: ...

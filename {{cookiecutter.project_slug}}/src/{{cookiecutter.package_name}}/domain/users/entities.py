@@ -27,7 +27,8 @@ def normalize_email(email: str) -> str:
 class User:
     email: str
     # Out of `repr`, so a hash never reaches a log line or a traceback through the entity.
-    password_hash: str = field(repr=False)
+    # None: no password (an account of the identity provider's), so no password ever matches.
+    password_hash: str | None = field(repr=False)
     full_name: str | None = None
     role: Role = Role.USER
     is_active: bool = True

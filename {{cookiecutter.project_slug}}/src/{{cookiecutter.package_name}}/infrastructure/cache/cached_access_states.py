@@ -23,12 +23,14 @@ from .store import CacheStore
 @dataclass(frozen=True, slots=True)
 class SessionKey:
     user_id: UUID
-    session_id: UUID
+    session_id: UUID | None  # None: a token from the identity provider, the user alone
 
     def __str__(self) -> str:
-        return f"{self.user_id}:{self.session_id}"
+        return f"{self.user_id}:{self.session_id or 'provider'}"
 
-    def depends_on(self) -> tuple[str, str]:
+    def depends_on(self) -> tuple[str, ...]:
+        if self.session_id is None:
+            return (_user(self.user_id),)
         return _user(self.user_id), _session(self.session_id)
 
 
@@ -55,7 +57,7 @@ class CachedAccessStates:
         view._cache = self._cache.reading_through(batch)
         return view
 
-    async def get(self, user_id: UUID, session_id: UUID) -> AccessState | None:
+    async def get(self, user_id: UUID, session_id: UUID | None) -> AccessState | None:
         return await self._cache.get_or_load(
             SessionKey(user_id, session_id), lambda: self._database.get(user_id, session_id)
         )

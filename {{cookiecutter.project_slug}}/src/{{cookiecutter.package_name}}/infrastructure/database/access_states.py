@@ -42,7 +42,7 @@ class SqlAccessStates:
         # One query, so no transaction: on PostgreSQL that saves a BEGIN and a ROLLBACK.
         self._engine = read_only(engine)
 
-    async def get(self, user_id: UUID, session_id: UUID) -> AccessState | None:
+    async def get(self, user_id: UUID, session_id: UUID | None) -> AccessState | None:
         # A bare connection rather than an ORM session: a single read needs no identity map.
         async with self._engine.connect() as connection:
             ids = {"user_id": user_id, "session_id": session_id}
@@ -52,7 +52,9 @@ class SqlAccessStates:
         return AccessState(
             role=Role(row.role),
             is_active=row.is_active,
-            session_revoked=row.session_id is None or row.revoked_at is not None,
+            # No session asked for (a token from the identity provider): none to be revoked.
+            session_revoked=session_id is not None
+            and (row.session_id is None or row.revoked_at is not None),
         )
 
     async def forget_user(self, user_id: UUID) -> None:

@@ -50,7 +50,8 @@ class UserRow(TimestampedRow):
 
     email: Mapped[str] = mapped_column(String(320), unique=True)
     full_name: Mapped[str | None] = mapped_column(String(200))
-    password_hash: Mapped[str] = mapped_column(String(255))
+    # NULL: an account of the identity provider's, which no password opens (migration 0007).
+    password_hash: Mapped[str | None] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(32))
     is_active: Mapped[bool]
 

@@ -1,9 +1,10 @@
 """The one way the service calls another service over HTTP (SPEC section 8b, docs/outbound.md).
 
-Every outbound adapter (the webhook mailer today) sends through `ResilientHttpClient.request`,
-which adds what each would otherwise forget: a connect and a read timeout on every try and a
-deadline over the whole call, retries for idempotent requests only (retry_policy.py), a breaker
-per upstream host (host_breakers.py), and a CLIENT span, a `traceparent` and metrics per try.
+Every outbound adapter (the webhook mailer, the identity provider's keys) sends through
+`ResilientHttpClient.request`, which adds what each would otherwise forget: a connect and a read
+timeout on every try and a deadline over the whole call, retries for idempotent requests only
+(retry_policy.py), a breaker per upstream host (host_breakers.py), and a CLIENT span, a
+`traceparent` and metrics per try.
 Retrying is stamina's (a maintained wrapper of tenacity); its `on` hook returns the policy's
 wait, because stamina's own adds a little jitter to the exponential wait where full jitter draws
 the whole wait at random, and a `Retry-After` is the upstream's to choose.

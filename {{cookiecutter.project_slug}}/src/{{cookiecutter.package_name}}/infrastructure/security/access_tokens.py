@@ -48,6 +48,9 @@ class JwtAccessTokens:
         # verified once and then remembered until it expires. Revocation is not a claim: the
         # session is still checked on every request (`AccessStates`).
         self._verified: dict[str, tuple[AccessClaims, float]] = {}
+        # The first part of every token we issue: they all have the same header, with no `kid`,
+        # which tells them from an identity provider's tokens without decoding (provider_tokens.py).
+        self.header = jwt.encode({}, keys.signing_key, algorithm=keys.algorithm).split(".")[0]
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Self:
