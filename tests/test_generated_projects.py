@@ -1,4 +1,5 @@
-"""Three baked projects install themselves and pass their own lint and tests (SPEC section 9).
+"""Three baked projects install themselves and pass their own lint and tests (SPEC section 9);
+one of them first follows docs/adding-a-resource.md, so that the page is executed, not just read.
 
 Slow (minutes each): `pytest -m "not slow"` leaves them out; `make test` runs them, two at a
 time. Each bake has its own name, directory and virtualenv, so parallel installs never share
@@ -18,6 +19,8 @@ import pytest
 
 from baking import TEMPLATE_DIR, Bake
 from docs_page import assert_docs_page_works_offline
+from walkthrough import PAGE, apply_edits, read_steps, run_commands
+from walkthrough_live import assert_tags_answer_over_http
 
 # The signed-in docs page of the default bake, kept for a person to look at.
 DOCS_PAGE_SHOT = TEMPLATE_DIR / "build/test-artefacts/docs-page-signed-in.png"
@@ -34,6 +37,9 @@ class ServerBake:
     broker: str
     redis_database: int
     drives_docs_page: bool = False  # in headless Chromium: one bake is enough
+    # docs/adding-a-resource.md, applied before its lint and tests: one bake is enough, and its
+    # suite then covers the resource the page adds.
+    applies_walkthrough: bool = False
 
     def answers(self) -> dict[str, str]:
         return {
@@ -45,7 +51,9 @@ class ServerBake:
 
 SERVER_BAKES = [
     ServerBake("Default Service", "postgresql", "redis", redis_database=1, drives_docs_page=True),
-    ServerBake("Rabbit Service", "postgresql", "rabbitmq", redis_database=2),
+    ServerBake(
+        "Rabbit Service", "postgresql", "rabbitmq", redis_database=2, applies_walkthrough=True
+    ),
     ServerBake("Lite Service", "sqlite", "redis", redis_database=3),
 ]
 
@@ -90,8 +98,14 @@ def run_make(project: Path, target: str, environment: dict[str, str]) -> None:
 def test_baked_project_installs_lints_and_tests_itself(server_bake: ServerBake, bake: Bake) -> None:
     project = bake(**server_bake.answers())
     environment = environment_for(server_bake)
+    walkthrough = read_steps(project / PAGE) if server_bake.applies_walkthrough else []
 
-    for target in ("install", "lint", "test"):
+    apply_edits(project, walkthrough)
+    run_make(project, "install", environment)
+    run_commands(project, walkthrough, environment)  # the migration: it needs the virtualenv
+    for target in ("lint", "test"):
         run_make(project, target, environment)
     if server_bake.drives_docs_page:
         assert_docs_page_works_offline(project, environment, DOCS_PAGE_SHOT)
+    if server_bake.applies_walkthrough:
+        assert_tags_answer_over_http(project, environment)

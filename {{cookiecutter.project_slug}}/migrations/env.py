@@ -2,10 +2,13 @@
 
 import asyncio
 import logging.config
+from typing import Any, Literal
 
 from alembic import context
+from alembic.autogenerate.api import AutogenContext
 from sqlalchemy import Connection
 
+from {{ cookiecutter.package_name }}.infrastructure.database import column_types
 from {{ cookiecutter.package_name }}.infrastructure.database.engine import create_engine
 from {{ cookiecutter.package_name }}.infrastructure.database.migrations import migration_transaction
 from {{ cookiecutter.package_name }}.infrastructure.database.tables import Base
@@ -16,6 +19,17 @@ if config.config_file_name is not None and "connection" not in config.attributes
     logging.config.fileConfig(config.config_file_name, disable_existing_loggers=False)
 
 target_metadata = Base.metadata
+
+
+def render_item(kind: str, obj: Any, autogen: AutogenContext) -> str | Literal[False]:
+    """Autogenerate writes the service's own column types (`UTCDateTime()`) by name, with their
+    import, as the hand-written revisions do; Alembic alone would write a dotted path it never
+    imports. Everything else renders as Alembic renders it (False)."""
+    if kind == "type" and type(obj).__module__ == column_types.__name__:
+        name = type(obj).__name__
+        autogen.imports.add(f"from {column_types.__name__} import {name}")
+        return f"{name}()"
+    return False
 
 
 def run_migrations_offline() -> None:
@@ -41,6 +55,7 @@ def run_migrations_on(connection: Connection) -> None:
         # SQLite cannot ALTER most things in place; batch mode recreates the table instead.
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        render_item=render_item,
     )
     with context.begin_transaction():
         context.run_migrations()
