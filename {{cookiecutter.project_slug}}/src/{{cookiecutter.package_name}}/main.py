@@ -52,7 +52,7 @@ from .infrastructure.database.scrape_metrics import DatabaseMetrics
 from .infrastructure.database.unit_of_work import SqlUnitOfWork
 from .infrastructure.queue.celery_app import create_celery
 from .infrastructure.queue.health import BrokerHealthCheck
-from .infrastructure.queue.relay import OutboxRelay
+from .infrastructure.queue.relay import OutboxRelay, stop_relay
 from .infrastructure.redis.client import connect_redis
 from .infrastructure.redis.guard import RedisGuard
 from .infrastructure.redis.health import RedisHealthCheck
@@ -97,10 +97,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # test's garbage for good.
         if settings.environment is not Environment.TEST:
             freeze_startup_objects()
-        background = [asyncio.create_task(relay.run(), name="outbox-relay")]
+        relaying = asyncio.create_task(relay.run(), name="outbox-relay")
+        background = []
         if exposition.is_multiprocess:  # a scrape reads the other processes' pools from files
             background.append(asyncio.create_task(sample_pool_periodically(engine)))
         yield
+        await stop_relay(relay, relaying)
         for task in background:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

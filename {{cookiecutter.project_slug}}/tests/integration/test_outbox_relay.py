@@ -19,12 +19,14 @@ from {{ cookiecutter.package_name }}.infrastructure.database.engine import (
 )
 from {{ cookiecutter.package_name }}.infrastructure.database.tables import OutboxMessageRow
 from {{ cookiecutter.package_name }}.infrastructure.database.unit_of_work import SqlUnitOfWork
+from {{ cookiecutter.package_name }}.infrastructure.queue import relay as relay_module
 from {{ cookiecutter.package_name }}.infrastructure.queue.celery_app import create_celery
-from {{ cookiecutter.package_name }}.infrastructure.queue.relay import OutboxRelay
+from {{ cookiecutter.package_name }}.infrastructure.queue.relay import OutboxRelay, stop_relay
 from {{ cookiecutter.package_name }}.infrastructure.telemetry import messaging
 from {{ cookiecutter.package_name }}.shared.settings import Settings
 
 from ..conftest import make_settings
+from ..waiting import eventually
 from ..worker_process import take_messages
 
 UNREACHABLE_BROKER = "redis://127.0.0.1:1/0"  # nothing listens on port 1
@@ -134,3 +136,43 @@ async def test_a_message_carries_the_trace_of_the_request_that_wrote_it(
     assert publish.parent.span_id == span.get_span_context().span_id
     # The worker's span will be a child of the publish, in the request's trace.
     assert parent_id == f"{publish.context.span_id:016x}"
+
+
+async def test_a_stopped_relay_finishes_its_batch_and_returns_without_being_cancelled(
+    engine: AsyncEngine, settings: Settings
+) -> None:
+    messages = await commit_messages(engine, 2)
+    relay = relay_for(engine, settings)
+    running = asyncio.create_task(relay.run())
+
+    async def all_sent() -> bool | None:
+        return True if await unsent(engine) == 0 else None
+
+    await eventually(all_sent, "the running relay sending the batch")
+
+    await stop_relay(relay, running)
+
+    assert running.done()
+    assert not running.cancelled()
+    assert await published_ids(settings, messages) == sorted(str(m.id) for m in messages)
+
+
+async def test_a_relay_that_does_not_stop_in_its_grace_time_is_cancelled(
+    engine: AsyncEngine, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(relay_module, "STOP_GRACE_SECONDS", 0.05)
+    relay = relay_for(engine, settings)
+    hung = asyncio.Event()
+
+    async def hangs() -> int:  # a publish that never returns: a broker that hangs
+        hung.set()
+        await asyncio.Event().wait()
+        return 0
+
+    monkeypatch.setattr(relay, "relay_once", hangs)
+    running = asyncio.create_task(relay.run())
+    await hung.wait()
+
+    await stop_relay(relay, running)
+
+    assert running.cancelled()

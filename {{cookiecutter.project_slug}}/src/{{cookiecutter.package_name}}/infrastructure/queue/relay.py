@@ -25,6 +25,8 @@ from ..database.tables import OutboxMessageRow
 from ..telemetry.messaging import publish_span, trace_headers
 
 logger = get_logger(__name__)
+# How long a stopping relay may take to finish the batch in hand before it is cancelled.
+STOP_GRACE_SECONDS = 5.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,21 +59,27 @@ class OutboxRelay:
         self._batch_size = batch_size
         self._woken = asyncio.Event()
         self._queue_declared = False
+        self._stopping = False
 
     def wake(self) -> None:
         """Called after a commit that added messages: relay them now, not at the next poll."""
         self._woken.set()
 
+    def stop(self) -> None:
+        """Ends `run` between batches (`stop_relay`)."""
+        self._stopping = True
+        self._woken.set()
+
     async def run(self) -> None:
-        """Relays until cancelled."""
-        while True:
+        """Relays until stopped."""
+        while not self._stopping:
             self._woken.clear()
             try:
                 sent = await self.relay_once()
             except Exception:  # the database or the broker is down: try again after a poll
                 logger.exception("outbox relay failed; retrying")
                 sent = 0
-            if sent < self._batch_size:  # a full batch means more may be waiting
+            if sent < self._batch_size and not self._stopping:  # a full batch: more may wait
                 await self._sleep_until_woken()
 
     async def relay_once(self) -> int:
@@ -119,3 +127,16 @@ class OutboxRelay:
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(self._poll_seconds):
                 await self._woken.wait()
+
+
+async def stop_relay(relay: OutboxRelay, running: "asyncio.Task[None]") -> None:
+    """Stops the relay after the batch in hand, and cancels it only if that takes too long (a
+    broker that hangs). A relay cancelled inside its transaction abandons the connection in
+    the middle of a statement; on SQLite that connection then holds the write lock until the
+    driver's thread gets round to closing it, and every writer waits meanwhile."""
+    relay.stop()
+    done, _ = await asyncio.wait({running}, timeout=STOP_GRACE_SECONDS)
+    if not done:
+        running.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await running

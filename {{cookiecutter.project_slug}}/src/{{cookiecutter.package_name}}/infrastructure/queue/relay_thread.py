@@ -1,7 +1,8 @@
 """The outbox relay inside the worker: a thread with an event loop and an engine of its own.
 
 Celery's worker is not an asyncio program, so the relay, which is, gets a loop in a thread of
-the worker's main process, started once the worker is ready and cancelled when it stops.
+the worker's main process, started once the worker is ready and stopped, between batches,
+when the worker stops.
 """
 
 import asyncio
@@ -11,27 +12,27 @@ from celery import Celery
 
 from ...shared.settings import Settings
 from ..database.engine import create_engine, create_session_factory
-from .relay import OutboxRelay
+from .relay import STOP_GRACE_SECONDS, OutboxRelay, stop_relay
 
 
 class RelayThread:
     def __init__(self, settings: Settings, celery: Celery) -> None:
         self._settings = settings
         self._celery = celery
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._task: asyncio.Task[None] | None = None
+        # Made here, so that a stop that comes before the thread runs is not lost: the loop
+        # runs the call as soon as it starts.
+        self._loop = asyncio.new_event_loop()
+        self._stopping = asyncio.Event()
         self._thread = threading.Thread(target=self._run, name="outbox-relay", daemon=True)
 
     def start(self) -> None:
         self._thread.start()
 
-    def stop(self, timeout_seconds: float = 5.0) -> None:
-        if self._loop is not None and self._task is not None:
-            self._loop.call_soon_threadsafe(self._task.cancel)
+    def stop(self, timeout_seconds: float = STOP_GRACE_SECONDS + 1) -> None:
+        self._loop.call_soon_threadsafe(self._stopping.set)
         self._thread.join(timeout_seconds)
 
     def _run(self) -> None:
-        self._loop = asyncio.new_event_loop()
         self._loop.run_until_complete(self._relay())
 
     async def _relay(self) -> None:
@@ -42,10 +43,9 @@ class RelayThread:
             poll_seconds=self._settings.outbox_poll_seconds,
             batch_size=self._settings.outbox_batch_size,
         )
-        self._task = asyncio.current_task()
+        running = asyncio.create_task(relay.run(), name="outbox-relay")
         try:
-            await relay.run()
-        except asyncio.CancelledError:
-            pass
+            await self._stopping.wait()
+            await stop_relay(relay, running)
         finally:
             await engine.dispose()
