@@ -1,9 +1,6 @@
-"""`/api/v1/auth/password-reset` over HTTP: the same answer in the same time for any address,
+"""`/api/v1/auth/password-reset` over HTTP: the same answer and the same work for any address,
 a mailed single-use token that expires, and every session ended by the new password."""
 
-import asyncio
-import statistics
-import time
 from datetime import timedelta
 
 import httpx
@@ -12,10 +9,10 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from {{ cookiecutter.package_name }}.domain.clock import utc_now
-from {{ cookiecutter.package_name }}.shared.settings import Settings
 
+from ..statement_counter import counting_statements
 from .accounts import RESET, TTL_SECONDS, deliver_reset_mail, token_in
-from .auth import USERS, app_with, bearer, client_for, register, sign_in
+from .auth import USERS, bearer, register, sign_in
 from .problems import assert_problem
 
 EMAIL = "ann@example.com"
@@ -112,34 +109,19 @@ async def test_requests_for_one_address_are_throttled(client: httpx.AsyncClient)
     assert int(response.headers["retry-after"]) > 0
 
 
-# Server mode only, and bounded in time: a burst of 120 outbox commits from one client has been
-# seen to stall (in both modes, intermittently; not yet understood). The bound makes that a
-# failure rather than a hung suite.
-@pytest.mark.parametrize("run_mode", ["server"], indirect=True)
-@pytest.mark.usefixtures("engine")  # empties the database afterwards
-async def test_the_answer_takes_as_long_for_an_unknown_address(settings: Settings) -> None:
-    """Enumeration by timing: the medians of the two kinds of request are within 10%.
+async def test_the_answer_does_the_same_work_for_an_unknown_address(
+    client: httpx.AsyncClient,
+) -> None:
+    """Enumeration by timing: an unknown address costs what a known one costs because the
+    request does the same work, statement for statement (the mail is the worker's, later).
+    Checked as work, not as time: a timing test measures the machine as much as the code."""
+    await register(client, EMAIL)
+    statements: dict[str, list[str]] = {}
+    for email in (EMAIL, "nobody@example.com"):
+        with counting_statements() as log:
+            response = await client.post(RESET, json={"email": email})
+        assert response.status_code == 202
+        statements[email] = log.queries
 
-    Taking turns at going first: each request may also wait for the outbox relay publishing
-    the previous one's message (in embedded mode it holds the SQLite database meanwhile), and
-    that wait must not fall on whichever kind always came second.
-    """
-    unthrottled = {"login_max_failures_per_account": 10**6, "login_max_failures_per_client": 10**6}
-    async with (
-        asyncio.timeout(120),
-        app_with(settings, **unthrottled) as app,
-        client_for(app) as client,
-    ):
-        await register(client, EMAIL)
-        durations: dict[str, list[float]] = {EMAIL: [], "nobody@example.com": []}
-        for round_ in range(60):
-            turns = list(durations.items())
-            for email, samples in turns if round_ % 2 else reversed(turns):
-                started = time.perf_counter()
-                response = await client.post(RESET, json={"email": email})
-                if round_ >= 10:  # after warming up
-                    samples.append(time.perf_counter() - started)
-                assert response.status_code == 202
-
-    known, unknown = (statistics.median(samples) for samples in durations.values())
-    assert abs(known - unknown) <= 0.10 * min(known, unknown), (known, unknown)
+    assert statements[EMAIL]  # it did read and write: not a vacuous comparison
+    assert statements[EMAIL] == statements["nobody@example.com"]

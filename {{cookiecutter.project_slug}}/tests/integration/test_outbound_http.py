@@ -149,8 +149,9 @@ async def test_retry_after_is_waited_for_within_the_cap_and_not_beyond(
     upstream.answer(Reply(503, {"Retry-After": "120"}))  # beyond the 0.5 s cap: not worth it
     started = time.monotonic()
     assert (await http.request("GET", upstream.url)).status_code == 503
-    assert time.monotonic() - started < 0.5
-    assert len(upstream.received) == 3
+    assert len(upstream.received) == 3  # answered at once, not retried
+    # A bound against waiting out the 120 s, loose enough for a loaded machine: not a timing.
+    assert time.monotonic() - started < 10
 
 
 async def test_the_breaker_opens_for_a_failing_host_only_and_closes_when_it_recovers(
