@@ -129,27 +129,32 @@ class SchemaComparison:
 
     def _compare_values(self, old: Json, new: Json, at: str, direction: Direction) -> None:
         old_values, new_values = enum_values(old), enum_values(new)
-        if old_values != new_values:
-            removed = (old_values or set()) - (new_values or set())
-            added = (new_values or set()) - (old_values or set())
-            if new_values is not None and (old_values is None or removed):
-                gone = ", ".join(sorted(removed)) or "any value outside it"
-                self.changes.note(direction == "request", f"{at} enum narrowed: lost {gone}")
-            if added:
-                new_ones = ", ".join(sorted(added))
-                self.changes.note(direction == "response", f"{at} enum gained {new_ones}")
-        if direction == "request":
+        requests = direction == "request"
+        if old_values is not None and new_values is None:
+            self.changes.note(not requests, f"{at} enum dropped: any value now")
+        elif old_values is None and new_values is not None:
+            self.changes.note(requests, f"{at} enum narrowed: only {', '.join(sorted(new_values))}")
+        elif old_values is not None and new_values is not None:
+            if lost := sorted(old_values - new_values):
+                self.changes.note(requests, f"{at} enum narrowed: lost {', '.join(lost)}")
+            if gained := sorted(new_values - old_values):
+                self.changes.note(not requests, f"{at} enum gained {', '.join(gained)}")
+        if requests:
             self._compare_bounds(old, new, at)
 
     def _compare_bounds(self, old: Json, new: Json, at: str) -> None:
         for bound in UPPER_BOUNDS + LOWER_BOUNDS:
-            if old.get(bound) == new.get(bound) or bound not in new:
+            old_bound, new_bound = old.get(bound), new.get(bound)
+            if old_bound == new_bound:
                 continue
-            tighter = bound not in old or (
-                new[bound] < old[bound] if bound in UPPER_BOUNDS else new[bound] > old[bound]
+            if new_bound is None:
+                self.changes.note(False, f"{at} {bound} dropped")
+                continue
+            tighter = old_bound is None or (
+                new_bound < old_bound if bound in UPPER_BOUNDS else new_bound > old_bound
             )
-            if tighter:
-                self.changes.note(True, f"{at} {bound} narrowed to {new[bound]}")
+            change = "narrowed" if tighter else "widened"
+            self.changes.note(tighter, f"{at} {bound} {change} to {new_bound}")
         if new.get("pattern") not in (None, old.get("pattern")):
             self.changes.note(True, f"{at} pattern changed to {new['pattern']!r}")
 

@@ -138,6 +138,10 @@ BREAKING: dict[str, tuple[Callable[[Json, Json], Any], str]] = {
         lambda _, schemas: schemas["Status"]["enum"].remove("published"),
         'POST /items request: `status` enum narrowed: lost "published"',
     ),
+    "response enum dropped": (
+        lambda _, schemas: schemas["Status"].pop("enum"),
+        "GET /items/{item_id} response 200: `status` enum dropped: any value now",
+    ),
     "request bound tightened": (
         lambda _, schemas: schemas["ItemCreate"]["properties"]["name"].update(maxLength=50),
         "POST /items request: `name` maxLength narrowed to 50",
@@ -196,6 +200,7 @@ def test_additions_are_not_breaking() -> None:
         "GET /items/{item_id}: added status 304",
         "GET /items/{item_id} response 200: added response field `created_at`",
         "POST /items request: request field `name` now optional",
+        "POST /items request: `name` maxLength widened to 200",
     } <= set(changes.non_breaking)
 
 
