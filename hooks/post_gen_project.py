@@ -185,11 +185,13 @@ def print_next_steps() -> None:
     print(
         f"\nBaked {answer('project_slug')} (package {package}). Next steps:\n"
         f"  cd {project_dir}\n"
-        "  make install    # .venv with the service and its dev tools\n"
+        "  make install    # .venv with the service and its dev tools, and openapi.json\n"
         "  make migrate    # create the schema (a SQLite file until DATABASE_URL says otherwise)\n"
         "  make serve      # then open http://127.0.0.1:8000/docs\n"
         "  make worker     # in a second terminal: background jobs and the schedule\n"
-        "  make help       # every other target"
+        "  make help       # every other target\n"
+        "Commit openapi.json with the rest: it is the API's contract, and a test fails when the\n"
+        "served API drifts from it (`make openapi` accepts a change; docs/for-callers.md)."
     )
 
 
