@@ -6,6 +6,8 @@ from uuid import uuid4
 import httpx
 import pytest
 
+from {{ cookiecutter.package_name }}.api.schemas.storable import WITHOUT_NUL
+
 from .problems import assert_problem
 
 ITEMS = "/api/v1/items"
@@ -230,3 +232,14 @@ async def test_an_admin_lists_reads_and_changes_everyones_items(
     patched = await admin_client.patch(f"{ITEMS}/{created['id']}", json={"name": "confiscated"})
     assert patched.json()["name"] == "confiscated"
     assert (await admin_client.delete(f"{ITEMS}/{created['id']}")).status_code == 204
+
+
+async def test_the_document_states_what_a_patch_refuses(client: httpx.AsyncClient) -> None:
+    schema = (await client.get("/openapi.json")).json()["components"]["schemas"]["ItemUpdate"]
+    fields = schema["properties"]
+
+    assert schema["minProperties"] == 1  # `{}` changes nothing: a 422
+    assert fields["name"]["type"] == "string"  # absent is "unchanged", null a 422
+    assert {"type": "null"} not in fields["price"]["anyOf"]
+    assert {"type": "null"} in fields["description"]["anyOf"]  # null clears it
+    assert fields["name"]["pattern"] == WITHOUT_NUL  # a NUL is a 422, as in every stored text

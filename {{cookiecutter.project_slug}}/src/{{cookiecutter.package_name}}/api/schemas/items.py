@@ -14,6 +14,7 @@ from pydantic import (
     StringConstraints,
     model_validator,
 )
+from pydantic.json_schema import SkipJsonSchema
 
 from ...domain.items.entities import (
     CENT,
@@ -56,11 +57,13 @@ class ItemCreate(BaseModel):
 class ItemUpdate(BaseModel):
     """A partial update: absent fields stay as they are; `description: null` clears it."""
 
-    model_config = ConfigDict(extra="forbid")
+    # minProperties: the document's word for "at least one" (checked below).
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"minProperties": 1})
 
-    name: ItemName | None = None
+    # Absent is "unchanged"; null is refused (below), so the document offers no null for them.
+    name: ItemName | SkipJsonSchema[None] = None
     description: ItemDescription | None = None
-    price: Price | None = None
+    price: Price | SkipJsonSchema[None] = None
 
     @model_validator(mode="after")
     def require_a_change(self) -> Self:

@@ -10,10 +10,18 @@ Put `STORABLE` last in an `Annotated[...]`, after any `StringConstraints`, so it
 stripped value: `Annotated[str, StringConstraints(max_length=200), STORABLE]`.
 """
 
-from typing import Annotated
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, SecretStr
-from pydantic_core import PydanticCustomError
+from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler, SecretStr
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, PydanticCustomError, core_schema
+
+# The NUL rule as the OpenAPI document states it, so clients (and the fuzz tests) know a NUL is
+# refused. Only in the document: validation stays the check below, no regex per request. (A
+# lone surrogate has no portable JSON Schema spelling, and JSON text seldom carries one.)
+WITHOUT_NUL = "^[^\\u0000]*$"
 
 
 def refuse_unstorable(value: str) -> str:
@@ -33,6 +41,25 @@ def _refuse_unstorable_secret(value: SecretStr) -> SecretStr:
     return value
 
 
-STORABLE = AfterValidator(refuse_unstorable)
-STORABLE_SECRET = AfterValidator(_refuse_unstorable_secret)
+@dataclass(frozen=True)
+class _Storable:
+    """An after-validator that also writes its NUL rule into the field's JSON Schema."""
+
+    check: Callable[[Any], Any]
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        return core_schema.no_info_after_validator_function(self.check, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        json_schema = handler(schema)
+        json_schema.setdefault("pattern", WITHOUT_NUL)
+        return json_schema
+
+
+STORABLE = _Storable(refuse_unstorable)
+STORABLE_SECRET = _Storable(_refuse_unstorable_secret)
 StorableText = Annotated[str, STORABLE]

@@ -15,6 +15,7 @@ from pydantic import (
     StringConstraints,
     model_validator,
 )
+from pydantic.json_schema import SkipJsonSchema
 
 from ...domain.permissions import Role
 from ...domain.users.entities import FULL_NAME_MAX_LENGTH, UserChanges
@@ -45,10 +46,12 @@ class RegisterIn(BaseModel):
 class UserUpdate(BaseModel):
     """What an administrator may change: role and activity, nothing else."""
 
-    model_config = ConfigDict(extra="forbid")
+    # minProperties: the document's word for "at least one" (checked below).
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"minProperties": 1})
 
-    role: Role | None = None
-    is_active: bool | None = None
+    # Absent is "unchanged"; null is refused (below), so the document offers no null for them.
+    role: Role | SkipJsonSchema[None] = None
+    is_active: bool | SkipJsonSchema[None] = None
 
     @model_validator(mode="after")
     def require_a_change(self) -> Self:
