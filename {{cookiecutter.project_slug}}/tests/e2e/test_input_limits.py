@@ -6,7 +6,7 @@ import re
 import httpx
 import pytest
 
-from {{ cookiecutter.package_name }}.api.schemas.storable import WITHOUT_NUL
+from {{ cookiecutter.package_name }}.api.schemas.storable import NOT_BLANK_WITHOUT_NUL, WITHOUT_NUL
 
 from .auth import AUTH, PASSWORD, USERS, register
 from .problems import assert_problem
@@ -103,8 +103,11 @@ async def test_the_document_says_stored_text_refuses_nul(client: httpx.AsyncClie
 
     assert schemas["RegisterIn"]["properties"]["password"]["pattern"] == WITHOUT_NUL
     assert schemas["RefreshIn"]["properties"]["refresh_token"]["pattern"] == WITHOUT_NUL
-    assert {"type": "string", "minLength": 1, "maxLength": 200, "pattern": WITHOUT_NUL} in (
-        schemas["RegisterIn"]["properties"]["full_name"]["anyOf"]
-    )
+    assert {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 200,
+        "pattern": NOT_BLANK_WITHOUT_NUL,
+    } in (schemas["RegisterIn"]["properties"]["full_name"]["anyOf"])
     assert re.fullmatch(WITHOUT_NUL, f"Ann{NUL}") is None
     assert re.fullmatch(WITHOUT_NUL, "Ann")

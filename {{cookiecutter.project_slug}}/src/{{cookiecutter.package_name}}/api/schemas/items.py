@@ -26,18 +26,20 @@ from ...domain.items.entities import (
     ItemChanges,
 )
 from ...domain.items.ports import ItemFilter
-from .storable import STORABLE
+from .price_text import PriceText
+from .storable import STORABLE, STORABLE_NOT_BLANK
 
 ItemName = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=NAME_MAX_LENGTH),
-    STORABLE,
+    STORABLE_NOT_BLANK,
 ]
 ItemDescription = Annotated[str, StringConstraints(max_length=DESCRIPTION_MAX_LENGTH), STORABLE]
 Price = Annotated[
     Decimal,
     Field(ge=0, le=PRICE_MAX, decimal_places=2, examples=["19.99"]),
     AfterValidator(lambda price: price.quantize(CENT)),  # "1.5" is stored and shown as "1.50"
+    PriceText(),
 ]
 
 

@@ -7,7 +7,8 @@ request is a 201 in embedded mode and a 500 in server mode. A lone UTF-16 surrog
 column through each parameter's own bounds (`le=`), as `offset` shows.
 
 Put `STORABLE` last in an `Annotated[...]`, after any `StringConstraints`, so it sees the
-stripped value: `Annotated[str, StringConstraints(max_length=200), STORABLE]`.
+stripped value: `Annotated[str, StringConstraints(max_length=200), STORABLE]`; text stripped and
+then required (`strip_whitespace=True, min_length=1`) takes `STORABLE_NOT_BLANK` instead.
 """
 
 from collections.abc import Callable
@@ -22,6 +23,13 @@ from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 # refused. Only in the document: validation stays the check below, no regex per request. (A
 # lone surrogate has no portable JSON Schema spelling, and JSON text seldom carries one.)
 WITHOUT_NUL = "^[^\\u0000]*$"
+# What `strip_whitespace` strips (Unicode's White_Space, as Rust's `trim`), spelled out: regex
+# engines disagree on what `\s` is.
+_WHITESPACE = (
+    "\\t\\n\\u000b\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
+)
+# For text that is stripped and then must not be empty: one character besides whitespace.
+NOT_BLANK_WITHOUT_NUL = f"^[^\\u0000]*[^\\u0000{_WHITESPACE}][^\\u0000]*$"
 
 
 def refuse_unstorable(value: str) -> str:
@@ -46,6 +54,7 @@ class _Storable:
     """An after-validator that also writes its NUL rule into the field's JSON Schema."""
 
     check: Callable[[Any], Any]
+    pattern: str = WITHOUT_NUL
 
     def __get_pydantic_core_schema__(
         self, source: Any, handler: GetCoreSchemaHandler
@@ -56,10 +65,12 @@ class _Storable:
         self, schema: CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
         json_schema = handler(schema)
-        json_schema.setdefault("pattern", WITHOUT_NUL)
+        json_schema.setdefault("pattern", self.pattern)
         return json_schema
 
 
 STORABLE = _Storable(refuse_unstorable)
+# After `StringConstraints(strip_whitespace=True, min_length=1)`: the document says "not blank".
+STORABLE_NOT_BLANK = _Storable(refuse_unstorable, NOT_BLANK_WITHOUT_NUL)
 STORABLE_SECRET = _Storable(_refuse_unstorable_secret)
 StorableText = Annotated[str, STORABLE]

@@ -21,12 +21,12 @@ from ...domain.permissions import Role
 from ...domain.users.entities import FULL_NAME_MAX_LENGTH, UserChanges
 from ...domain.users.passwords import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
 from ...domain.users.ports import UserFilter
-from .storable import STORABLE, STORABLE_SECRET
+from .storable import STORABLE_NOT_BLANK, STORABLE_SECRET
 
 FullName = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=FULL_NAME_MAX_LENGTH),
-    STORABLE,
+    STORABLE_NOT_BLANK,
 ]
 
 
