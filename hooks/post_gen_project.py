@@ -44,6 +44,7 @@ PRUNED_WHEN: dict[tuple[str, str], list[str]] = {
         "src/{package}/domain/items",
         "src/{package}/api/routers/items.py",
         "src/{package}/api/schemas/items.py",
+        "src/{package}/api/schemas/price_text.py",
         "src/{package}/api/entity_tags.py",
         "src/{package}/infrastructure/database/item_repository.py",
         "tests/unit/test_items_service.py",

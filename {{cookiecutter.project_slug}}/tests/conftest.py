@@ -177,19 +177,35 @@ def database_url(run_mode: str, request: pytest.FixtureRequest) -> str:
     return url
 
 
-@pytest.fixture
-def settings(
-    run_mode: str, database_url: str, redis_key_prefix: str, request: pytest.FixtureRequest
-) -> Settings:
+def run_mode_settings(run_mode: str, database_url: str, request: pytest.FixtureRequest) -> Settings:
+    """Settings for the run mode: its database, and Redis in server mode."""
     server = run_mode == "server"
     broker = TEST_BROKER_URL if server else request.getfixturevalue("embedded_broker_url")
     return make_settings(
         database_url,
         redis_url=request.getfixturevalue("redis_url") if server else None,
-        redis_key_prefix=redis_key_prefix,
+        redis_key_prefix=request.getfixturevalue("redis_key_prefix"),
         celery_broker_url=broker,
         celery_queue=request.getfixturevalue("celery_queue"),
     )
+
+
+async def empty_tables_and_keys(engine: AsyncEngine, settings: Settings) -> None:
+    """What every test leaves behind: empty tables, and none of the run's Redis keys."""
+    async with engine.begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            await connection.execute(delete(table))
+    if settings.redis_url:
+        client = Redis.from_url(settings.redis_url)
+        keys = [key async for key in client.scan_iter(match=f"{settings.redis_key_prefix}*")]
+        if keys:
+            await client.delete(*keys)
+        await client.aclose()
+
+
+@pytest.fixture
+def settings(run_mode: str, database_url: str, request: pytest.FixtureRequest) -> Settings:
+    return run_mode_settings(run_mode, database_url, request)
 
 
 @pytest.fixture
@@ -197,16 +213,8 @@ async def engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
     """An engine on the test database; every table and Redis key is emptied after the test."""
     engine = create_engine(settings)
     yield engine
-    async with engine.begin() as connection:
-        for table in reversed(Base.metadata.sorted_tables):
-            await connection.execute(delete(table))
+    await empty_tables_and_keys(engine, settings)
     await engine.dispose()
-    if settings.redis_url:
-        client = Redis.from_url(settings.redis_url)
-        keys = [key async for key in client.scan_iter(match=f"{settings.redis_key_prefix}*")]
-        if keys:
-            await client.delete(*keys)
-        await client.aclose()
 
 
 @pytest.fixture

@@ -72,17 +72,23 @@ async def client_for(
         yield client
 
 
-@asynccontextmanager
-async def signed_in_client(
-    app: FastAPI, email: str, *, admin: bool = False
-) -> AsyncIterator[httpx.AsyncClient]:
-    """A client that sends the access token of `email` (registered here) with every request."""
+async def access_token(app: FastAPI, email: str, *, admin: bool = False) -> str:
+    """Register `email` (an admin if asked), sign in, and return the access token."""
     async with client_for(app) as anonymous:
         await register(anonymous, email)
         if admin:
             await make_admin(app, email)
         tokens = await sign_in(anonymous, email)
-    async with client_for(app, tokens["access_token"]) as client:
+    token: str = tokens["access_token"]
+    return token
+
+
+@asynccontextmanager
+async def signed_in_client(
+    app: FastAPI, email: str, *, admin: bool = False
+) -> AsyncIterator[httpx.AsyncClient]:
+    """A client that sends the access token of `email` (registered here) with every request."""
+    async with client_for(app, await access_token(app, email, admin=admin)) as client:
         yield client
 
 

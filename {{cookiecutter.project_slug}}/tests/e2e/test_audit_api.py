@@ -2,6 +2,7 @@
 pagination, and the trail closed to anyone but administrators."""
 
 import httpx
+import pytest
 
 from .auth import AUTH, PASSWORD, register
 from .problems import TRACE_ID, assert_problem
@@ -52,6 +53,21 @@ async def test_the_trail_filters_and_pages(
     assert len(failed.json()["data"]) == 2
     assert future.json()["data"] == []
     assert_problem(unknown, 422)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("until", "0.5"), ("since", "2026-01-31"), ("since", "2026-01-31T09:30:00")],
+)
+async def test_times_are_rfc_3339_date_times(
+    admin_client: httpx.AsyncClient, name: str, value: str
+) -> None:
+    # What `format: date-time` promises: seconds since 1970, a bare date or no offset are refused.
+    body = assert_problem(await admin_client.get(EVENTS, params={name: value}), 422)
+
+    assert [error["field"] for error in body["errors"]] == [f"query.{name}"]  # type: ignore[attr-defined]
+    lower_case = await admin_client.get(EVENTS, params={name: "2026-01-31t09:30:00.5+02:00"})
+    assert lower_case.status_code == 200, lower_case.text
 
 
 async def test_only_administrators_read_the_trail(user_client: httpx.AsyncClient) -> None:

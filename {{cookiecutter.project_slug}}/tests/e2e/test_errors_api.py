@@ -88,3 +88,15 @@ async def test_every_operation_declares_every_status_it_may_answer(
                 undeclared.append(f"{method.upper()} {path}: {sorted(missing)}")
 
     assert undeclared == []
+
+
+async def test_a_405_allows_every_method_of_the_path(client: httpx.AsyncClient) -> None:
+    # A path's routes may live apart (`GET /users/me` in one router, `DELETE` in another), and
+    # `/users/me` must not pass for a malformed `/users/{user_id}`: `Allow` names every method.
+    sessions = await client.request("OPTIONS", "/api/v1/auth/sessions")
+    me = await client.patch("/api/v1/users/me", json={"role": "admin"})
+
+    assert_problem(sessions, 405)
+    assert_problem(me, 405)
+    assert sessions.headers["allow"] == "DELETE, GET"
+    assert me.headers["allow"] == "DELETE, GET"

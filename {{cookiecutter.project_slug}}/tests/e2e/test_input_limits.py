@@ -1,8 +1,12 @@
 """Input the database cannot hold is a 422 in both run modes (PostgreSQL refuses NUL in text,
 SQLite stores it), and every malformed body follows one rule: a 422 problem with `errors`."""
 
+import re
+
 import httpx
 import pytest
+
+from {{ cookiecutter.package_name }}.api.schemas.storable import NOT_BLANK_WITHOUT_NUL, WITHOUT_NUL
 
 from .auth import AUTH, PASSWORD, USERS, register
 from .problems import assert_problem
@@ -54,11 +58,11 @@ async def test_nul_in_a_refresh_token_is_a_422(client: httpx.AsyncClient) -> Non
     assert error_types(response) == ["string_nul"]
 
 
-@pytest.mark.parametrize("user_id", ["%00", "1" * 40])
+@pytest.mark.parametrize("sid", ["%00", "1" * 40])
 async def test_a_path_parameter_the_column_cannot_hold_is_a_422(
-    admin_client: httpx.AsyncClient, user_id: str
+    user_client: httpx.AsyncClient, sid: str
 ) -> None:
-    response = await admin_client.patch(f"{USERS}/{user_id}", json={"is_active": True})
+    response = await user_client.delete(f"{AUTH}/sessions/{sid}")
 
     assert error_types(response) == ["uuid_parsing"]
 
@@ -92,3 +96,18 @@ async def test_a_broken_multipart_form_is_a_422_with_errors(client: httpx.AsyncC
     )
 
     assert error_types(response) == ["body_unparsable"]
+
+
+async def test_the_document_says_stored_text_refuses_nul(client: httpx.AsyncClient) -> None:
+    schemas = (await client.get("/openapi.json")).json()["components"]["schemas"]
+
+    assert schemas["RegisterIn"]["properties"]["password"]["pattern"] == WITHOUT_NUL
+    assert schemas["RefreshIn"]["properties"]["refresh_token"]["pattern"] == WITHOUT_NUL
+    assert {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 200,
+        "pattern": NOT_BLANK_WITHOUT_NUL,
+    } in (schemas["RegisterIn"]["properties"]["full_name"]["anyOf"])
+    assert re.fullmatch(WITHOUT_NUL, f"Ann{NUL}") is None
+    assert re.fullmatch(WITHOUT_NUL, "Ann")

@@ -1,10 +1,14 @@
 """`/api/v1/items` over HTTP: the contract of SPEC section 5, good input and bad."""
 
+import re
 from typing import Any
 from uuid import uuid4
 
 import httpx
 import pytest
+
+from {{ cookiecutter.package_name }}.api.schemas.price_text import PRICE_TEXT
+from {{ cookiecutter.package_name }}.api.schemas.storable import NOT_BLANK_WITHOUT_NUL
 
 from .problems import assert_problem
 
@@ -110,6 +114,9 @@ async def test_an_unknown_item_is_a_404_problem(
         ({"name": "lamp", "price": -1}, "body.price"),
         ({"name": "lamp", "price": "1.001"}, "body.price"),
         ({"name": "lamp", "price": "cheap"}, "body.price"),
+        ({"name": "lamp", "price": "1e2"}, "body.price"),  # Decimal reads it, the pattern does not
+        ({"name": "lamp", "price": " 5"}, "body.price"),
+        ({"name": " \f", "price": "1.00"}, "body.name"),  # blank once stripped
         ({"name": "lamp", "price": "1.00", "id": str(uuid4())}, "body.id"),
         ({"name": "lamp", "price": "1.00", "description": "x" * 2001}, "body.description"),
     ],
@@ -230,3 +237,18 @@ async def test_an_admin_lists_reads_and_changes_everyones_items(
     patched = await admin_client.patch(f"{ITEMS}/{created['id']}", json={"name": "confiscated"})
     assert patched.json()["name"] == "confiscated"
     assert (await admin_client.delete(f"{ITEMS}/{created['id']}")).status_code == 204
+
+
+async def test_the_document_states_what_a_patch_refuses(client: httpx.AsyncClient) -> None:
+    schema = (await client.get("/openapi.json")).json()["components"]["schemas"]["ItemUpdate"]
+    fields = schema["properties"]
+
+    assert schema["minProperties"] == 1  # `{}` changes nothing: a 422
+    assert fields["name"]["type"] == "string"  # absent is "unchanged", null a 422
+    assert {"type": "null"} not in fields["price"]["anyOf"]
+    assert {"type": "string", "pattern": PRICE_TEXT} in fields["price"]["anyOf"]
+    assert {"type": "null"} in fields["description"]["anyOf"]  # null clears it
+    # Stripped, then at least one character: blank is a 422 (and NUL, as in every stored text).
+    assert fields["name"]["pattern"] == NOT_BLANK_WITHOUT_NUL
+    assert re.fullmatch(NOT_BLANK_WITHOUT_NUL, " \f\u3000") is None
+    assert re.fullmatch(NOT_BLANK_WITHOUT_NUL, " lamp ")

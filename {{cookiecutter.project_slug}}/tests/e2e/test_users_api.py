@@ -184,6 +184,25 @@ async def test_an_invalid_patch_is_a_422(
     assert_problem(await admin_client.patch(f"{USERS}/{user_id}", json=payload), 422)
 
 
+@pytest.mark.parametrize("method", ["PATCH", "DELETE"])
+@pytest.mark.parametrize("user_id", ["not-a-uuid", "%00", "1" * 40])
+async def test_a_malformed_user_id_names_no_user(
+    admin_client: httpx.AsyncClient, method: str, user_id: str
+) -> None:
+    # `/{user_id:uuid}`: so that `/users/me` is never taken for a malformed id.
+    response = await admin_client.request(method, f"{USERS}/{user_id}", json={"is_active": False})
+
+    assert_problem(response, 404)
+
+
+async def test_the_document_states_what_a_patch_refuses(client: httpx.AsyncClient) -> None:
+    schema = (await client.get("/openapi.json")).json()["components"]["schemas"]["UserUpdate"]
+
+    assert schema["minProperties"] == 1  # `{}` changes nothing: a 422
+    assert schema["properties"]["is_active"]["type"] == "boolean"  # null is a 422
+    assert schema["properties"]["role"] == {"$ref": "#/components/schemas/Role"}
+
+
 async def test_the_openapi_document_marks_what_needs_a_token(client: httpx.AsyncClient) -> None:
     schema = (await client.get("/openapi.json")).json()
     paths = schema["paths"]

@@ -18,7 +18,6 @@ async def export_my_data(caller: AccountOwner) -> AccountExport:
     return await caller.service.export(caller.actor)
 
 
-# Declared before `/{user_id}`, which would otherwise take `me` for a malformed id.
 @router.delete("/me", status_code=status.HTTP_202_ACCEPTED, responses=problem_docs(403))
 async def erase_my_account(body: ErasureRequest, caller: AccountOwner) -> ErasureAccepted:
     """Deactivate your account and end its sessions now; its data is erased shortly after."""
@@ -27,7 +26,10 @@ async def erase_my_account(body: ErasureRequest, caller: AccountOwner) -> Erasur
 
 
 @router.delete(
-    "/{user_id}", status_code=status.HTTP_202_ACCEPTED, responses=problem_docs(403, 404, 409)
+    # `uuid`: so `/me` never reaches this route, whatever the order (a malformed id is a 404).
+    "/{user_id:uuid}",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=problem_docs(403, 404, 409),
 )
 async def erase_account(user_id: UUID, caller: PrivacyAdmin) -> ErasureAccepted:
     """Deactivate a user and end their sessions now; their data is erased shortly after."""

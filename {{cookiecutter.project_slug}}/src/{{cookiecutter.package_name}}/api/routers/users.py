@@ -24,7 +24,8 @@ async def list_users(caller: UserReader, page: UserPage, where: UserFilterDep) -
     return PageOut[UserOut].of(found, [UserOut.model_validate(user) for user in found.items])
 
 
-@router.patch("/{user_id}", response_model=UserOut, responses=problem_docs(403, 404, 409))
+# `uuid`: so `/me` is not taken for a malformed id (a PATCH there is a 405, not a 422).
+@router.patch("/{user_id:uuid}", response_model=UserOut, responses=problem_docs(403, 404, 409))
 async def update_user(user_id: UUID, body: UserUpdate, caller: UserAdmin) -> User:
     """Change a user's role or deactivate them; it takes effect on their next request."""
     return await caller.service.update(caller.actor, user_id, body.to_changes())

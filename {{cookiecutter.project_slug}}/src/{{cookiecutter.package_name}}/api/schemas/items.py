@@ -14,6 +14,7 @@ from pydantic import (
     StringConstraints,
     model_validator,
 )
+from pydantic.json_schema import SkipJsonSchema
 
 from ...domain.items.entities import (
     CENT,
@@ -25,18 +26,20 @@ from ...domain.items.entities import (
     ItemChanges,
 )
 from ...domain.items.ports import ItemFilter
-from .storable import STORABLE
+from .price_text import PriceText
+from .storable import STORABLE, STORABLE_NOT_BLANK
 
 ItemName = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=NAME_MAX_LENGTH),
-    STORABLE,
+    STORABLE_NOT_BLANK,
 ]
 ItemDescription = Annotated[str, StringConstraints(max_length=DESCRIPTION_MAX_LENGTH), STORABLE]
 Price = Annotated[
     Decimal,
     Field(ge=0, le=PRICE_MAX, decimal_places=2, examples=["19.99"]),
     AfterValidator(lambda price: price.quantize(CENT)),  # "1.5" is stored and shown as "1.50"
+    PriceText(),
 ]
 
 
@@ -56,11 +59,13 @@ class ItemCreate(BaseModel):
 class ItemUpdate(BaseModel):
     """A partial update: absent fields stay as they are; `description: null` clears it."""
 
-    model_config = ConfigDict(extra="forbid")
+    # minProperties: the document's word for "at least one" (checked below).
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"minProperties": 1})
 
-    name: ItemName | None = None
+    # Absent is "unchanged"; null is refused (below), so the document offers no null for them.
+    name: ItemName | SkipJsonSchema[None] = None
     description: ItemDescription | None = None
-    price: Price | None = None
+    price: Price | SkipJsonSchema[None] = None
 
     @model_validator(mode="after")
     def require_a_change(self) -> Self:

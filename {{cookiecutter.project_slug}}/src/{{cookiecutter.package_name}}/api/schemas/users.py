@@ -15,17 +15,18 @@ from pydantic import (
     StringConstraints,
     model_validator,
 )
+from pydantic.json_schema import SkipJsonSchema
 
 from ...domain.permissions import Role
 from ...domain.users.entities import FULL_NAME_MAX_LENGTH, UserChanges
 from ...domain.users.passwords import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
 from ...domain.users.ports import UserFilter
-from .storable import STORABLE, STORABLE_SECRET
+from .storable import STORABLE_NOT_BLANK, STORABLE_SECRET
 
 FullName = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=FULL_NAME_MAX_LENGTH),
-    STORABLE,
+    STORABLE_NOT_BLANK,
 ]
 
 
@@ -45,10 +46,12 @@ class RegisterIn(BaseModel):
 class UserUpdate(BaseModel):
     """What an administrator may change: role and activity, nothing else."""
 
-    model_config = ConfigDict(extra="forbid")
+    # minProperties: the document's word for "at least one" (checked below).
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"minProperties": 1})
 
-    role: Role | None = None
-    is_active: bool | None = None
+    # Absent is "unchanged"; null is refused (below), so the document offers no null for them.
+    role: Role | SkipJsonSchema[None] = None
+    is_active: bool | SkipJsonSchema[None] = None
 
     @model_validator(mode="after")
     def require_a_change(self) -> Self:
