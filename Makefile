@@ -12,7 +12,7 @@ PYTEST_WORKERS ?= 2
 BAKED := build/bench/example-service
 
 .DEFAULT_GOAL := help
-.PHONY: help test test-fast lint demo chaos bench bench-variants bench-jobs bench-telemetry clean
+.PHONY: help test test-fast lint demo chaos bench bench-variants bench-layers bench-jobs bench-telemetry clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-10s %s\n", $$1, $$2}'
@@ -57,6 +57,11 @@ bench-variants: $(STAMP) ## G beside patched copies of the service (bench/varian
 	scripts/ensure-services.sh
 	$(BIN)/python bench/bake.py $(BAKED)
 	PYTHONPATH=$(CURDIR)/$(BAKED) $(BAKED)/.venv/bin/python bench/variants.py bench/variants/*.patch
+
+bench-layers: $(STAMP) ## CPU per cached read (G) in each layer: the app called in process, a part left out
+	scripts/ensure-services.sh
+	$(BIN)/python bench/bake.py $(BAKED)
+	PYTHONPATH=$(CURDIR)/$(BAKED) $(BAKED)/.venv/bin/python bench/layers.py
 
 bench-telemetry: $(STAMP) ## CPU µs per request of the telemetry middleware beside FastAPIInstrumentor
 	$(BIN)/python bench/bake.py $(BAKED)
