@@ -8,14 +8,13 @@ database the page's `make migrate` upgraded with the revision it generated.
 from __future__ import annotations
 
 import json
-import subprocess
 import urllib.parse
 import urllib.request
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from docs_page import free_port, package_name_of, wait_until_live
+from served_bake import create_admin, serving
 
 ADMIN_EMAIL = "walkthrough-admin@example.com"
 ADMIN_PASSWORD = "Walkthrough-tags-5931"  # noqa: S105 (a throwaway bake's admin)
@@ -23,32 +22,9 @@ ADMIN_PASSWORD = "Walkthrough-tags-5931"  # noqa: S105 (a throwaway bake's admin
 
 def assert_tags_answer_over_http(project: Path, environment: Mapping[str, str]) -> None:
     """An administrator creates, reads, lists and deletes a tag through the running service."""
-    command = str(project / ".venv/bin" / package_name_of(project))
-    sign_up = [command, "create-admin", "--email", ADMIN_EMAIL, "--password-stdin"]
-    subprocess.run(
-        sign_up,
-        cwd=project,
-        env=dict(environment),
-        input=ADMIN_PASSWORD,
-        text=True,
-        check=True,
-        capture_output=True,
-    )
-    port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    with subprocess.Popen(
-        [command, "serve", "--port", str(port)],
-        cwd=project,
-        env=dict(environment),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    ) as server:
-        try:
-            wait_until_live(base_url, server)
-            _create_read_list_delete_a_tag(base_url)
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+    create_admin(project, environment, ADMIN_EMAIL, ADMIN_PASSWORD)
+    with serving(project, environment) as base_url:
+        _create_read_list_delete_a_tag(base_url)
 
 
 def _create_read_list_delete_a_tag(base_url: str) -> None:
