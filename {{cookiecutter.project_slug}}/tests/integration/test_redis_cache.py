@@ -118,6 +118,20 @@ async def test_a_missing_stamp_matches_nothing(
     assert database.loads == loads + 1
 
 
+async def test_an_entry_decoded_before_still_answers_to_the_current_stamps(
+    process: CacheProcess, database: VersionedDatabase
+) -> None:
+    # The store decodes each entry's bytes once per process (redis_store.py): a replaced stamp
+    # must still turn those same bytes into a miss, as another process's write does.
+    await database.read("a", process.cache)
+    assert await database.read("a", process.cache) == (1, 0)  # a hit: the entry is decoded
+    database.versions["a"] = 2
+    await process.redis.set(process.store.stamp_key("a"), "replaced-by-another-process")
+
+    assert await database.read("a", process.cache) == (2, 0)
+    assert database.loads == 2
+
+
 async def test_an_unreadable_entry_is_a_miss_and_is_replaced(
     process: CacheProcess, database: VersionedDatabase
 ) -> None:

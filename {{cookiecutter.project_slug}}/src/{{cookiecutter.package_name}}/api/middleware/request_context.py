@@ -4,7 +4,6 @@ every answer carries the id and, where the request was counted, its `RateLimit-*
 import random
 import re
 
-from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ...shared.request_context import (
@@ -41,9 +40,13 @@ class RequestContextMiddleware:
 
         async def send_with_request_id(message: Message) -> None:
             if message["type"] == "http.response.start":
-                response_headers = MutableHeaders(scope=message)
-                response_headers.append("X-Request-ID", request_id)
-                response_headers.raw.extend(rate_limit_headers(scope))
+                # Raw pairs, as the other layers add theirs: Starlette's MutableHeaders would
+                # parse the whole list first. A new list: the response may reuse the one it sent.
+                message["headers"] = [
+                    *message.get("headers", ()),
+                    (REQUEST_ID_HEADER, request_id.encode()),
+                    *rate_limit_headers(scope),
+                ]
             await send(message)
 
         await self.app(scope, receive, send_with_request_id)

@@ -5,7 +5,6 @@ policy every store shares: single-flight loads (stampede protection), the TTL wi
 metrics and the spans. A store only keeps entries: in Redis or in this process.
 """
 
-import copy
 import random
 from collections.abc import Callable, Hashable, Sequence
 from contextlib import AbstractContextManager
@@ -16,6 +15,7 @@ from opentelemetry import trace
 from ...domain.cache import Loader
 from ..telemetry.metrics import CacheResult, count_cache_operation
 from .read_batch import ReadBatch
+from .request_view import request_view
 from .single_flight import Flight, SingleFlight
 from .spans import NOT_TRACED, cache_span
 from .store import CacheStore, Hit
@@ -47,9 +47,8 @@ class CacheAside(Generic[K, V]):
 
     def reading_through(self, batch: ReadBatch) -> "CacheAside[K, V]":
         """This cache for one request: lookups go through its batch; loads are still shared."""
-        view = copy.copy(self)  # shallow: the store and the flights stay this process's
-        view._batch = batch
-        return view
+        # Shallow: the store and the flights stay this process's.
+        return request_view(self, _batch=batch)
 
     def prefetch(self, key: K) -> None:
         """A hint, before the request's first cache read: `key` will be read too."""

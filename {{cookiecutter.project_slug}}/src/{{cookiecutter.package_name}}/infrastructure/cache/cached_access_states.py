@@ -9,7 +9,6 @@ deactivation) and `forget_session` (a logout, a detected refresh-token reuse) ea
 entry that depends on theirs stale, in every process (redis_store.py).
 """
 
-import copy
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -17,6 +16,7 @@ from ...domain.auth.entities import AccessState
 from ...domain.auth.ports import AccessStates
 from .cache_aside import CacheAside
 from .read_batch import ReadBatch
+from .request_view import request_view
 from .store import CacheStore
 
 
@@ -53,9 +53,7 @@ class CachedAccessStates:
 
     def reading_through(self, batch: ReadBatch) -> "CachedAccessStates":
         """These access states for one request: the lookup goes through its batch."""
-        view = copy.copy(self)
-        view._cache = self._cache.reading_through(batch)
-        return view
+        return request_view(self, _cache=self._cache.reading_through(batch))
 
     async def get(self, user_id: UUID, session_id: UUID | None) -> AccessState | None:
         return await self._cache.get_or_load(

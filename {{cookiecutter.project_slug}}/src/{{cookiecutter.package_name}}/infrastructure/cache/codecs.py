@@ -43,15 +43,11 @@ def encode_entry(codec: JsonCodec[V], value: V, stamps: Sequence[str]) -> str:
     return json.dumps(entry, separators=(",", ":"))
 
 
-def decode_entry(codec: JsonCodec[V], raw: bytes | str, stamps: Sequence[str | None]) -> V | None:
-    """The value, if the entry was written under exactly `stamps`, all present. Raises on an
-    entry that is not one (corrupt, or written by other code)."""
-    if None in stamps:
-        return None
+def decode_entry(codec: JsonCodec[V], raw: bytes | str) -> tuple[tuple[str, ...], V]:
+    """The stamps the entry was written under, and its value. Raises on an entry that is not
+    one (corrupt, or written by other code)."""
     entry = json.loads(raw)
-    if entry["stamps"] != list(stamps):
-        return None
-    return codec.from_json(entry["value"])
+    return tuple(entry["stamps"]), codec.from_json(entry["value"])
 
 
 class AccessStateCodec:

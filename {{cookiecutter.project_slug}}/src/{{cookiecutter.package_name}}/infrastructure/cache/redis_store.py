@@ -35,6 +35,8 @@ V = TypeVar("V")
 
 logger = get_logger(__name__)
 
+DECODED_ENTRIES_KEPT = 1024  # per namespace: the hot entries, a few hundred kB at most
+
 
 @dataclass(frozen=True, slots=True)
 class Stamps:
@@ -59,6 +61,8 @@ class RedisStore(Generic[V]):
         self._stamp_ttl_ms = _ms(2 * ttl_seconds)
         self._lost_invalidations = 0
         self._renewed_after = self._suspicion()
+        # Entries this process decoded, by their exact bytes (see `_decode`).
+        self._decoded: dict[bytes | str, tuple[tuple[str, ...], V]] = {}
 
     def stamp_key(self, thing: str | None = None) -> str:
         """The key of `thing`'s stamp, or of the namespace's."""
@@ -142,11 +146,25 @@ class RedisStore(Generic[V]):
         return self._lost_invalidations, self._redis.breaker.times_opened
 
     def _decode(self, raw: bytes | str, stamps: Stamps) -> V | None:
-        try:
-            return decode_entry(self._codec, raw, stamps.values)
-        except Exception as error:  # corrupt, or written by other code: a miss the fill replaces
-            logger.warning("cache entry unreadable", namespace=self.namespace, error=str(error))
-            return None
+        """The entry's value, if it was written under exactly the stamps just read."""
+        if None in stamps.values:
+            return None  # a missing stamp matches nothing
+        # A hit returns the same bytes request after request, so each entry is decoded once per
+        # process, not once per read: exact, since equal bytes decode to equal (immutable)
+        # values. It saves a JSON parse and a value's construction per lookup, two lookups per
+        # cached read (docs/adr/0005-measured-tuning.md). Bounded: emptied when full.
+        decoded = self._decoded.get(raw)
+        if decoded is None:
+            try:
+                decoded = decode_entry(self._codec, raw)
+            except Exception as error:  # corrupt, or written by other code: a miss to refill
+                logger.warning("cache entry unreadable", namespace=self.namespace, error=str(error))
+                return None
+            if len(self._decoded) >= DECODED_ENTRIES_KEPT:
+                self._decoded.clear()
+            self._decoded[raw] = decoded
+        written_under, value = decoded
+        return value if written_under == stamps.values else None
 
     async def _send(self, pipeline: Pipeline) -> bool:
         try:

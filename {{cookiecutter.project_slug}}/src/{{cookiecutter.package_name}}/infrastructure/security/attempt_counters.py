@@ -10,7 +10,6 @@ Both fail open: if Redis is down, nothing is counted and the outage is logged, b
 every user out is worse than letting a guesser try a few more passwords for a while.
 """
 
-import copy
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
@@ -18,6 +17,7 @@ from typing import TypeVar
 from ...domain.rate_limits import WindowCount
 from ...shared.logging import get_logger
 from ..cache.read_batch import ReadBatch
+from ..cache.request_view import request_view
 from ..redis.counting_read import CountingRead
 from ..redis.guard import RedisGuard, RedisUnavailable
 
@@ -55,9 +55,7 @@ class RedisAttemptCounter:
 
     def reading_through(self, batch: ReadBatch) -> "RedisAttemptCounter":
         """This counter for one request: a hit travels in the request's round trip."""
-        view = copy.copy(self)
-        view._batch = batch
-        return view
+        return request_view(self, _batch=batch)
 
     def prefetch_hit(self, key: str, window_seconds: int) -> None:
         """A hint, before the request's first cache read: `key` will be hit too."""
