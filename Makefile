@@ -12,7 +12,7 @@ PYTEST_WORKERS ?= 2
 BAKED := build/bench/example-service
 
 .DEFAULT_GOAL := help
-.PHONY: help test test-fast lint demo chaos bench bench-variants bench-layers bench-jobs bench-telemetry clean
+.PHONY: help test test-fast lint demo chaos bench bench-variants bench-layers bench-instructions bench-jobs bench-telemetry clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-10s %s\n", $$1, $$2}'
@@ -62,6 +62,11 @@ bench-layers: $(STAMP) ## CPU per cached read (G) in each layer: the app called 
 	scripts/ensure-services.sh
 	$(BIN)/python bench/bake.py $(BAKED)
 	PYTHONPATH=$(CURDIR)/$(BAKED) $(BAKED)/.venv/bin/python bench/layers.py
+
+bench-instructions: $(STAMP) ## instructions per cached read (G) and per H under callgrind: steady on a busy machine
+	scripts/ensure-services.sh
+	$(BIN)/python bench/bake.py $(BAKED)
+	PYTHONPATH=$(CURDIR)/$(BAKED) $(BAKED)/.venv/bin/python bench/instructions.py
 
 bench-telemetry: $(STAMP) ## CPU µs per request of the telemetry middleware beside FastAPIInstrumentor
 	$(BIN)/python bench/bake.py $(BAKED)

@@ -3,9 +3,12 @@
 The baked service's app is called through ASGI in process (no server, no network, tracing off
 as in G), N reads per variant, interleaved over rounds; each variant leaves one part out (a
 middleware, or the rate limit), and the median CPU microseconds per read are printed beside the
-whole app's and beside H's (the JWT check and one Redis GET). CPU time of this process only, so
-Redis's own work (the rate limit's script) is not in it: `make bench` measures that. Runs on the
-baked project's harness (its bench/ package), which `make bench-layers` puts on the path:
+whole app's and beside H's (the JWT check and one Redis GET). Two more rows price tokens from an
+identity provider: the app with `OIDC_ISSUER` set, read with its own token and with a
+provider's (signed by the baked tests' stand-in provider, on loopback). CPU time of this process
+only, so Redis's own work (the rate limit's script) is not in it: `make bench` measures that.
+Runs on the baked project's harness (its bench/ package) and test helpers, which `make
+bench-layers` puts on the path:
 
     python bench/layers.py
 """
@@ -41,6 +44,8 @@ WITHOUT = {
     "without LivenessProbe": "LivenessProbe",
     "without RequestContextMiddleware": "RequestContextMiddleware",
 }
+OIDC_OWN = "with OIDC_ISSUER set, its own token"
+OIDC_PROVIDER = "with OIDC_ISSUER set, a provider token"
 
 
 def scope(method: str, path: str, headers: list[tuple[bytes, bytes]]) -> dict[str, Any]:
@@ -95,19 +100,28 @@ def reader(app: ASGIApp, path: str, headers: list[tuple[bytes, bytes]]) -> Read:
     return lambda: cpu_microseconds_per_read(app, path, headers)
 
 
-def app_without(leave_out: str | None, rate_limited: bool) -> Any:
+def app_without(leave_out: str | None, rate_limited: bool, provider: Any = None) -> Any:
     os.environ["RATE_LIMIT_PER_MINUTE"] = str(10**9) if rate_limited else "0"
+    oidc = {"OIDC_ISSUER": provider.issuer, "OIDC_AUDIENCE": provider.audience} if provider else {}
+    if provider:  # production refuses an issuer that is not https; the stand-in is http
+        oidc["ENVIRONMENT"] = "development"
+    production = {"ENVIRONMENT": os.environ["ENVIRONMENT"]}
+    os.environ.update(oidc)
     main = __import__(f"{PACKAGE}.main", fromlist=["create_app"])
     app = main.create_app()
+    for name in oidc:  # the other apps trust only their own tokens
+        del os.environ[name]
+    os.environ.update(production)
     if leave_out is not None:  # the stack is built at the first call, from this list
         app.user_middleware = [m for m in app.user_middleware if m.cls.__name__ != leave_out]
     return app
 
 
-async def measure(password: str) -> dict[str, float]:
+async def measure(password: str, provider: Any) -> dict[str, float]:
     apps: dict[str, Any] = {"the whole app": app_without(None, rate_limited=True)}
     for name, leave_out in WITHOUT.items():
         apps[name] = app_without(leave_out, rate_limited=leave_out is not None)
+    apps[OIDC_OWN] = app_without(None, rate_limited=True, provider=provider)
     ceilings = __import__("bench.ceilings", fromlist=["jwt_redis"])
     contexts = [app.router.lifespan_context(app) for app in apps.values()]
     for context in contexts:
@@ -117,6 +131,13 @@ async def measure(password: str) -> dict[str, float]:
         _, value = await call(apps["the whole app"], "GET", path, headers)
         await ceilings.redis.set(ceilings.REDIS_KEY, value)  # what H returns
         reads = {name: reader(app, path, headers) for name, app in apps.items()}
+        # An admin at the provider (the item is the benchmark admin's), provisioned on first sight.
+        claims = {"roles": ["admin"], "exp": int(time.time()) + 3600}
+        from_provider = [(b"authorization", f"Bearer {provider.token(**claims)}".encode())]
+        status, body = await call(apps[OIDC_OWN], "GET", path, from_provider)
+        if status != 200:
+            raise SystemExit(f"error: the provider's token read {status}: {body!r}")
+        reads[OIDC_PROVIDER] = reader(apps[OIDC_OWN], path, from_provider)
         reads["H (JWT check + one Redis GET)"] = reader(ceilings.jwt_redis, "/", headers)
         for read in reads.values():  # warm up: the first calls build FastAPI's caches
             await read()
@@ -147,11 +168,18 @@ def main() -> int:
     with prepared_service(fresh_database, pool_size=4) as service:
         os.environ.update(service.env)
         os.environ["OTEL_SDK_DISABLED"] = "true"  # as G: tracing off
-        medians = asyncio.run(measure(service.password))
+        # The baked tests' stand-in identity provider (tests/identity_provider.py), on loopback.
+        module = __import__("tests.identity_provider", fromlist=["IdentityProvider"])
+        provider = module.IdentityProvider().start()
+        provider.audience = module.AUDIENCE
+        try:
+            medians = asyncio.run(measure(service.password, provider))
+        finally:
+            provider.stop()
     whole = medians["the whole app"]
     print(f"CPU µs per cached item read, median of {ROUNDS} rounds of {READS} (ASGI, in process)")
     for name, median in medians.items():
-        print(f"  {name:36} {median:7.1f}  ({median - whole:+.1f})")
+        print(f"  {name:40} {median:7.1f}  ({median - whole:+.1f})")
     return 0
 
 

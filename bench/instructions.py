@@ -1,0 +1,90 @@
+"""`make bench-instructions`: instructions per cached item read (G) and per H, under callgrind.
+
+Throughput on a shared two-core machine moves with whatever else runs; instructions do not.
+Callgrind counts every instruction the process executes, so each target is run twice, with a
+few reads and with many, and the difference divided by the extra reads is the cost of one read,
+free of start-up. The app is called through ASGI in process, as in `bench/layers.py` (no
+server, tracing off as in G). Redis's own work is not in the count. The ratio H/G approximates
+G/H's in-process share: the ASGI server's cost per request (the same for both) is not in it.
+
+    python bench/instructions.py            # both targets, a table
+    python bench/instructions.py G 510      # one child run (what the parent runs under valgrind)
+"""
+
+import asyncio
+import os
+import re
+import shutil
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import layers
+
+from bench.postgresql import fresh_database
+from bench.service import prepared_service
+
+FEW, MANY = 10, int(os.environ.get("BENCH_READS", "510"))
+WARM_UP = 50  # the first calls build FastAPI's caches
+COLLECTED = re.compile(r"Collected : (\d+)")
+
+
+async def read_n(target: str, reads: int, password: str) -> None:
+    app = layers.app_without(None, rate_limited=True)
+    async with app.router.lifespan_context(app):
+        path, headers = await layers.an_item_to_read(app, password)
+        read = layers.reader(app, path, headers)
+        if target == "H":
+            ceilings = __import__("bench.ceilings", fromlist=["jwt_redis"])
+            _, value = await layers.call(app, "GET", path, headers)
+            await ceilings.redis.set(ceilings.REDIS_KEY, value)  # what H returns
+            read = layers.reader(ceilings.jwt_redis, "/", headers)
+        layers.READS = WARM_UP
+        await read()
+        layers.READS = reads
+        await read()
+
+
+def child(target: str, reads: int) -> None:
+    with prepared_service(fresh_database, pool_size=4) as service:
+        os.environ.update(service.env)
+        os.environ["OTEL_SDK_DISABLED"] = "true"  # as G: tracing off
+        # Signing in hashes a password with argon2, which takes seconds under valgrind.
+        os.environ["REQUEST_TIMEOUT_SECONDS"] = "600"
+        asyncio.run(read_n(target, reads, service.password))
+
+
+def instructions(target: str, reads: int) -> int:
+    command = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"]
+    command += [sys.executable, __file__, target, str(reads)]
+    done = subprocess.run(command, capture_output=True, text=True, env=os.environ, check=False)
+    found = COLLECTED.search(done.stderr)
+    if done.returncode != 0 or found is None:
+        failure = done.stderr[-2000:]
+        raise SystemExit(f"error: the {target} run with {reads} reads failed:\n{failure}")
+    return int(found.group(1))
+
+
+def main() -> int:
+    if len(sys.argv) == 3:
+        child(sys.argv[1], int(sys.argv[2]))
+        return 0
+    if shutil.which("valgrind") is None:
+        print("error: valgrind is missing (Debian: apt-get install valgrind)", file=sys.stderr)
+        return 1
+    runs = [(target, reads) for target in ("G", "H") for reads in (FEW, MANY)]
+    with ThreadPoolExecutor(max_workers=2) as pool:  # one run per core
+        counted = dict(zip(runs, pool.map(lambda run: instructions(*run), runs), strict=True))
+    per_read = {
+        target: (counted[target, MANY] - counted[target, FEW]) / (MANY - FEW) for target in "GH"
+    }
+    print(f"Instructions per read (callgrind, in process, {MANY - FEW} reads), {Path.cwd().name}")
+    print(f"  G (cached item read)   {per_read['G'] / 1e6:6.3f} M")
+    print(f"  H (JWT + one GET)      {per_read['H'] / 1e6:6.3f} M")
+    print(f"  H / G                  {per_read['H'] / per_read['G']:6.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
