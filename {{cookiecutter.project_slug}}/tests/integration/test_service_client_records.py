@@ -6,13 +6,11 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from {{ cookiecutter.package_name }}.domain.auth.entities import ClientAccessState
+from {{ cookiecutter.package_name }}.domain.auth.refresh_tokens import new_client_secret
 from {{ cookiecutter.package_name }}.domain.clock import utc_now
 from {{ cookiecutter.package_name }}.domain.pagination import PageRequest
 from {{ cookiecutter.package_name }}.domain.permissions import Permission
-from {{ cookiecutter.package_name }}.domain.service_clients.entities import (
-    ServiceClient,
-    new_client_secret,
-)
+from {{ cookiecutter.package_name }}.domain.service_clients.entities import ServiceClient
 from {{ cookiecutter.package_name }}.infrastructure.database.access_states import SqlAccessStates
 from {{ cookiecutter.package_name }}.infrastructure.database.engine import create_session_factories
 from {{ cookiecutter.package_name }}.infrastructure.database.unit_of_work import SqlUnitOfWork

@@ -1,36 +1,21 @@
 """A service client: another service that signs in with its own id and secret, not as a user.
 
 It holds the permissions an administrator granted it (`CLIENT_GRANTABLE`), never a role. Its
-secret is stored as a hash only, and shown once: when the client is made and when it is rotated.
+secret is stored as a hash only (SHA-256, not argon2: auth/refresh_tokens.py says why), and shown
+once: when the client is made and when it is rotated.
 """
 
-import hashlib
 import hmac
-import secrets
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Final, Self
 from uuid import UUID, uuid4
 
+from ..auth.refresh_tokens import hash_client_secret
 from ..clock import utc_now
 from ..permissions import Permission
 
-CLIENT_SECRET_BYTES: Final = 32
 NAME_MAX_LENGTH: Final = 100
-
-
-def new_client_secret() -> tuple[str, str]:
-    """A fresh secret and its hash. Only the hash is stored; the secret goes to the admin once."""
-    secret = secrets.token_urlsafe(CLIENT_SECRET_BYTES)
-    return secret, hash_client_secret(secret)
-
-
-def hash_client_secret(secret: str) -> str:
-    """SHA-256, as for refresh tokens, and not argon2 as for passwords: argon2's slowness makes
-    guessing a *human-chosen* password expensive, but this secret is 256 random bits that no
-    guessing can find, so slowness buys nothing and would cost every token request tens of
-    milliseconds of CPU (the grant is used by machines, every few minutes, from every replica)."""
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)

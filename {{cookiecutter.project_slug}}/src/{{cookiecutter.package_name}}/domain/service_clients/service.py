@@ -11,11 +11,12 @@ from ..auth.entities import IssuedAccessToken
 from ..auth.errors import InvalidClientError
 from ..auth.login_throttle import LoginThrottle
 from ..auth.ports import AccessStates, AccessTokens
+from ..auth.refresh_tokens import new_client_secret
 from ..clock import utc_now
 from ..pagination import Page, PageRequest
 from ..permissions import CLIENT_GRANTABLE, Permission
 from ..unit_of_work import UnitOfWork
-from .entities import IssuedClientSecret, ServiceClient, new_client_secret
+from .entities import IssuedClientSecret, ServiceClient
 from .errors import PermissionNotGrantableError, ServiceClientNotFoundError
 
 
