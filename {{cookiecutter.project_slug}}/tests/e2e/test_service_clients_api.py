@@ -109,6 +109,24 @@ async def test_every_wrong_credential_gets_the_same_invalid_client_problem(
 
 
 @pytest.mark.parametrize(
+    "authorization",
+    [
+        "Basic not-base64!",
+        "Basic " + base64.b64encode(b"no colon").decode(),
+        "Basic " + "QUFB" * 300,  # longer than any id and secret together
+    ],
+)
+async def test_a_malformed_basic_header_is_an_invalid_client(
+    client: httpx.AsyncClient, authorization: str
+) -> None:
+    response = await client.post(
+        TOKEN, data={"grant_type": "client_credentials"}, headers={"Authorization": authorization}
+    )
+
+    assert assert_problem(response, 401)["error"] == "invalid_client"
+
+
+@pytest.mark.parametrize(
     ("form", "error"),
     [
         ({"grant_type": "client_credentials", "client_id": "x"}, "invalid_request"),
