@@ -35,6 +35,7 @@ from .api.routers import (
     metrics,
     passwords,
     privacy,
+    service_clients,
     users,
 )
 from .domain.auth.login_throttle import LoginThrottle, LoginThrottlePolicy
@@ -179,6 +180,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(auth_sessions.router)
     app.include_router(passwords.router)
     app.include_router(audit.router)
+    app.include_router(service_clients.router)
     app.include_router(metrics.router)  # last: tried only by requests no other route matched
     if settings.cors_origins:
         app.add_middleware(

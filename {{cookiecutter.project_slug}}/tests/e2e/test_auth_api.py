@@ -96,7 +96,8 @@ async def test_wrong_credentials_are_one_and_the_same_401(
         assert body["detail"] == "Incorrect email or password."
         assert response.headers["www-authenticate"] == "Bearer"
     else:
-        assert_problem(response, 422)  # the form requires a password
+        # The password grant without its password: RFC 6749's `invalid_request`.
+        assert assert_problem(response, 400)["error"] == "invalid_request"
 
 
 async def test_an_account_is_locked_after_repeated_failures(client: httpx.AsyncClient) -> None:

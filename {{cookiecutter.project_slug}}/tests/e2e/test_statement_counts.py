@@ -62,6 +62,11 @@ BOUNDS: dict[str, int] = {
     "PATCH /api/v1/items/{item_id}": 3,  # access check + the item, locked + update
     "DELETE /api/v1/items/{item_id}": 3,  # access check + the item, locked + delete
 {%- endif %}
+    "POST /api/v1/service-clients": 3,  # access check + insert + audit
+    "GET /api/v1/service-clients": 3,  # access check + count + the page
+    # access check + the client, locked + update + audit
+    "POST /api/v1/service-clients/{client_id}/rotate-secret": 4,
+    "DELETE /api/v1/service-clients/{client_id}": 4,
 }
 # Enough rows that a query per row could not hide in the difference between two pages.
 LARGE_PAGE = 50
@@ -181,6 +186,26 @@ async def test_privacy_and_audit_endpoints_stay_within_their_bounds(
         user_id = (await erased.get(f"{USERS}/me")).json()["id"]
     await within_bound(admin_client, "DELETE /api/v1/users/{user_id}", path={"user_id": user_id})
     await within_bound(user_client, "DELETE /api/v1/users/me", json={"current_password": PASSWORD})
+
+
+async def test_service_client_endpoints_stay_within_their_bounds(
+    client: httpx.AsyncClient, admin_client: httpx.AsyncClient
+) -> None:
+    body = {"name": "counted", "permissions": ["users:read"]}
+    created = (await within_bound(admin_client, "POST /api/v1/service-clients", json=body)).json()
+    await within_bound(admin_client, "GET /api/v1/service-clients")
+    path = {"client_id": created["id"]}
+    rotated = await within_bound(
+        admin_client, "POST /api/v1/service-clients/{client_id}/rotate-secret", path=path
+    )
+    grant = {"grant_type": "client_credentials", "client_id": created["id"]}
+    with counting_statements() as log:
+        signed_in = await client.post(
+            "/api/v1/auth/token", data={**grant, "client_secret": rotated.json()["client_secret"]}
+        )
+    assert signed_in.is_success, signed_in.text
+    log.assert_at_most(1, "the client-credentials grant")  # the client by id
+    await within_bound(admin_client, "DELETE /api/v1/service-clients/{client_id}", path=path)
 
 
 async def test_job_endpoints_stay_within_their_bounds(user_client: httpx.AsyncClient) -> None:

@@ -207,10 +207,14 @@ async def test_the_openapi_document_marks_what_needs_a_token(client: httpx.Async
     schema = (await client.get("/openapi.json")).json()
     paths = schema["paths"]
 
-    # Every route's `Authorize` is one scheme: the docs page offers one way to sign in.
+    # Every route's `Authorize` is one scheme, with the token endpoint's two grants: the docs
+    # page signs in a user (password) or a service client (client credentials).
     assert list(schema["components"]["securitySchemes"]) == ["OAuth2PasswordBearer"]
     scheme = schema["components"]["securitySchemes"]["OAuth2PasswordBearer"]
-    assert scheme["flows"]["password"]["tokenUrl"] == "/api/v1/auth/token"
+    assert {flow: scheme["flows"][flow]["tokenUrl"] for flow in scheme["flows"]} == {
+        "password": "/api/v1/auth/token",
+        "clientCredentials": "/api/v1/auth/token",
+    }
     assert paths[USERS]["get"]["security"] == [{"OAuth2PasswordBearer": []}]
     assert paths[f"{USERS}/me"]["get"]["security"] == [{"OAuth2PasswordBearer": []}]
     assert paths[USERS + "/{user_id}"]["patch"]["security"] == [{"OAuth2PasswordBearer": []}]

@@ -11,11 +11,14 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
-from {{ cookiecutter.package_name }}.domain.auth.entities import AccessState
+from {{ cookiecutter.package_name }}.domain.auth.entities import AccessState, ClientAccessState
 from {{ cookiecutter.package_name }}.domain.permissions import Role
 from {{ cookiecutter.package_name }}.infrastructure.cache import spans
 from {{ cookiecutter.package_name }}.infrastructure.cache.cached_access_states import CachedAccessStates
-from {{ cookiecutter.package_name }}.infrastructure.cache.codecs import AccessStateCodec
+from {{ cookiecutter.package_name }}.infrastructure.cache.codecs import (
+    AccessStateCodec,
+    ClientAccessStateCodec,
+)
 from {{ cookiecutter.package_name }}.infrastructure.cache.read_batch import ReadBatch
 from {{ cookiecutter.package_name }}.infrastructure.cache.read_coalescer import ReadCoalescer
 from {{ cookiecutter.package_name }}.infrastructure.cache.redis_store import RedisStore
@@ -30,6 +33,7 @@ class StatesInDatabase:
 
     def __init__(self) -> None:
         self.states: dict[tuple[UUID, UUID | None], AccessState] = {}
+        self.clients: dict[UUID, ClientAccessState] = {}
         self.queries = 0
 
     async def get(self, user_id: UUID, session_id: UUID | None) -> AccessState | None:
@@ -40,6 +44,13 @@ class StatesInDatabase:
         return None
 
     async def forget_session(self, session_id: UUID) -> None:
+        return None
+
+    async def get_client(self, client_id: UUID) -> ClientAccessState | None:
+        self.queries += 1
+        return self.clients.get(client_id)
+
+    async def forget_client(self, client_id: UUID) -> None:
         return None
 
 
@@ -70,7 +81,14 @@ def access_states(process: CacheProcess, database: StatesInDatabase) -> CachedAc
         name="access",
         ttl_seconds=60,
     )
-    return CachedAccessStates(database, store, ttl_seconds=60)
+    client_store = RedisStore(
+        process.guard,
+        ClientAccessStateCodec(),
+        prefix=process.store.namespace,
+        name="client_access",
+        ttl_seconds=60,
+    )
+    return CachedAccessStates(database, store, client_store, ttl_seconds=60)
 
 
 def new_batch(process: CacheProcess) -> ReadBatch:
@@ -204,6 +222,24 @@ async def test_forgetting_a_user_forgets_every_session_of_theirs(
 
     for session in sessions:
         assert await access_states.get(user, session) == demoted
+
+
+async def test_forgetting_a_client_forgets_its_cached_state(
+    access_states: CachedAccessStates, database: StatesInDatabase
+) -> None:
+    client, secret = uuid4(), uuid4()
+    database.clients[client] = ClientAccessState(frozenset(), secret, is_revoked=False)
+    assert await access_states.get_client(client) == database.clients[client]
+    revoked = ClientAccessState(frozenset(), secret, is_revoked=True)
+    database.clients[client] = revoked
+
+    cached = await access_states.get_client(client)
+    await access_states.forget_client(client)
+
+    assert cached is not None
+    assert not cached.is_revoked  # a hit: the database was asked once
+    assert await access_states.get_client(client) == revoked
+    assert database.queries == 2
 
 
 async def test_a_batched_lookup_renews_a_suspect_namespace_first(

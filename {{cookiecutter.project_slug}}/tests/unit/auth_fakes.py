@@ -4,7 +4,7 @@ with a list of its own, recorded notices, a mailbox."""
 from collections.abc import Sequence
 from uuid import UUID
 
-from {{ cookiecutter.package_name }}.domain.auth.entities import AccessState
+from {{ cookiecutter.package_name }}.domain.auth.entities import AccessState, ClientAccessState
 from {{ cookiecutter.package_name }}.domain.mail import Email
 from {{ cookiecutter.package_name }}.domain.users.passwords import StrengthEstimate
 from {{ cookiecutter.package_name }}.domain.users.ports import PasswordCheck
@@ -43,6 +43,8 @@ class RecordingAccessStates:
         self.states: dict[tuple[UUID, UUID | None], AccessState] = {}
         self.forgotten_users: list[UUID] = []
         self.forgotten_sessions: list[UUID] = []
+        self.clients: dict[UUID, ClientAccessState] = {}
+        self.forgotten_clients: list[UUID] = []
 
     async def get(self, user_id: UUID, session_id: UUID | None) -> AccessState | None:
         return self.states.get((user_id, session_id))
@@ -52,6 +54,12 @@ class RecordingAccessStates:
 
     async def forget_session(self, session_id: UUID) -> None:
         self.forgotten_sessions.append(session_id)
+
+    async def get_client(self, client_id: UUID) -> ClientAccessState | None:
+        return self.clients.get(client_id)
+
+    async def forget_client(self, client_id: UUID) -> None:
+        self.forgotten_clients.append(client_id)
 
 
 class ListedPasswordStrength:

@@ -30,6 +30,7 @@ from {{ cookiecutter.package_name }}.domain.users.ports import UserFilter
 from .idempotency_fakes import InMemoryIdempotencyRecords
 from .job_fakes import InMemoryJobs, InMemoryOutbox, InMemoryProcessedMessages
 from .privacy_fakes import InMemoryAuditLog, InMemoryPersonalData
+from .service_client_fakes import InMemoryServiceClients
 
 E = TypeVar("E", bound=Identified)
 
@@ -243,6 +244,8 @@ class FakeUnitOfWork:
         self.committed_idempotency_records = InMemoryIdempotencyRecords()
         self.idempotency_records = InMemoryIdempotencyRecords()
         self.committed_audit, self.audit = InMemoryAuditLog(), InMemoryAuditLog()
+        self.committed_service_clients = InMemoryServiceClients()
+        self.service_clients = InMemoryServiceClients()
 {%- if cookiecutter.include_example_domain == "y" %}
         self.committed_items = InMemoryItems()
         self.items = InMemoryItems()
@@ -276,6 +279,7 @@ class FakeUnitOfWork:
         self.processed_messages = self.committed_processed_messages.copy()
         self.idempotency_records = self.committed_idempotency_records.copy()
         self.audit = self.committed_audit.copy()
+        self.service_clients = self.committed_service_clients.copy()
 {%- if cookiecutter.include_example_domain == "y" %}
         self.items.rows = dict(self.committed_items.rows)
 {%- endif %}
@@ -302,6 +306,7 @@ class FakeUnitOfWork:
         self.committed_processed_messages = self.processed_messages.copy()
         self.committed_idempotency_records = self.idempotency_records.copy()
         self.committed_audit = self.audit.copy()
+        self.committed_service_clients = self.service_clients.copy()
 {%- if cookiecutter.include_example_domain == "y" %}
         self.committed_items.rows = dict(self.items.rows)
 {%- endif %}

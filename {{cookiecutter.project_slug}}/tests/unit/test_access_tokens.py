@@ -8,9 +8,11 @@ from uuid import uuid4
 import jwt
 import pytest
 
+from {{ cookiecutter.package_name }}.domain.auth.entities import ClientClaims
 from {{ cookiecutter.package_name }}.domain.auth.errors import InvalidAccessTokenError
-from {{ cookiecutter.package_name }}.domain.permissions import Role
+from {{ cookiecutter.package_name }}.domain.permissions import Permission, Role
 from {{ cookiecutter.package_name }}.infrastructure.security.access_tokens import (
+    CLIENT_TOKEN_CLAIMS,
     REQUIRED_CLAIMS,
     JwtAccessTokens,
 )
@@ -84,6 +86,19 @@ def test_an_issued_token_carries_exactly_the_contract_claims() -> None:
     )
 
 
+def test_a_client_s_token_names_the_client_and_its_grant_and_no_role() -> None:
+    tokens = hs256_tokens()
+    granted = frozenset({Permission.USERS_READ, Permission.AUDIT_READ})
+
+    issued = tokens.issue_for_client(USER_ID, SESSION_ID, granted)
+    claims = jwt.decode(issued.token, options={"verify_signature": False})
+
+    assert set(claims) == set(CLIENT_TOKEN_CLAIMS)
+    assert claims["sub"] == claims["client_id"] == str(USER_ID)
+    assert claims["scope"] == "audit:read users:read"
+    assert tokens.verify(issued.token) == ClientClaims(user_id=USER_ID, session_id=SESSION_ID)
+
+
 def test_rs256_when_key_files_are_configured(tmp_path: Path) -> None:
     private, public = write_key_pair(tmp_path)
     settings = make_settings(
@@ -143,6 +158,9 @@ REJECTED: dict[str, Any] = {
     ),
     "sub not a uuid": lambda: signed(valid_claims(sub="admin")),
     "sid not a uuid": lambda: signed(valid_claims(sid="42")),
+    # A client's token names the client twice, and has no role: a mixed one is a forgery.
+    "client_id not the sub": lambda: signed(valid_claims(role=None, client_id=str(uuid4()))),
+    "client_id and a role": lambda: signed(valid_claims(client_id=str(USER_ID))),
     "not a jwt": lambda: "not.a.jwt",
     "empty": lambda: "",
     **{

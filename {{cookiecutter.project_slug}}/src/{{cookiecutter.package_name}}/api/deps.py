@@ -9,6 +9,7 @@ Every dependency is `async def`: FastAPI runs plain `def` dependencies in a thre
 costs a hop per request for no benefit when nothing blocks.
 """
 
+from dataclasses import dataclass
 from typing import Annotated, Generic, TypeVar
 {%- if cookiecutter.include_example_domain == "y" %}
 from uuid import UUID
@@ -30,6 +31,7 @@ from ..domain.pagination import BY_CREATION, PageRequest
 from ..domain.permissions import Permission
 from ..domain.privacy.service import PrivacyService
 from ..domain.rate_limits import client_caller
+from ..domain.service_clients.service import ServiceClientService
 from ..domain.users.passwords import PasswordPolicy
 from ..domain.users.ports import USER_SORTING, UserFilter
 from ..domain.users.service import UserService
@@ -102,6 +104,28 @@ def audit_service(ports: RequestPorts) -> AuditService:
     return AuditService(ports.adapters.unit_of_work())
 
 
+def service_client_service(ports: RequestPorts) -> ServiceClientService:
+    adapters = ports.adapters
+    return ServiceClientService(
+        adapters.unit_of_work(),
+        adapters.access_tokens,
+        ports.reads.access_states,
+        adapters.login_throttle,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class TokenGrants:
+    """The token endpoint's two grants: a user's password, a service client's credentials."""
+
+    users: AuthService
+    clients: ServiceClientService
+
+
+def token_grants(ports: RequestPorts) -> TokenGrants:
+    return TokenGrants(auth_service(ports), service_client_service(ports))
+
+
 def own_profile(_request: Request, claims: AccessClaims, reads: RequestReads) -> None:
     """Announce the caller's profile, so that it shares the access check's round trip."""
     reads.profiles.prefetch(claims.user_id)
@@ -142,6 +166,8 @@ class Service(Generic[S]):
 # Routes open to anyone.
 auth = Service(auth_service)
 AuthServiceDep = Annotated[AuthService, Depends(auth)]
+token_endpoint = Service(token_grants)
+TokenGrantsDep = Annotated[TokenGrants, Depends(token_endpoint)]
 users = Service(user_service)
 UserServiceDep = Annotated[UserService, Depends(users)]
 password_resets = Service(password_reset_service)
@@ -172,6 +198,8 @@ password_changer = Authorize(user_service)
 PasswordChanger = Annotated[Authorized[UserService], Depends(password_changer)]
 session_owner = Authorize(session_service)
 SessionOwner = Annotated[Authorized[SessionService], Depends(session_owner)]
+service_client_admin = Authorize(service_client_service, Permission.SERVICE_CLIENTS_WRITE)
+ServiceClientAdmin = Annotated[Authorized[ServiceClientService], Depends(service_client_admin)]
 # A route that creates takes an `Idempotency-Key` (api/idempotency.py).
 job_creator = AuthorizeIdempotent(job_service, Permission.JOBS_CREATE)
 JobCreator = Annotated[IdempotentCaller[JobService], Depends(job_creator)]

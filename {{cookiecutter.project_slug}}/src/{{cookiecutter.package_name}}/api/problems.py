@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 from starlette.routing import Match
 
-from ..domain.auth.errors import InvalidAccessTokenError
+from ..domain.auth.errors import InvalidAccessTokenError, InvalidClientError, TokenRequestError
 from ..domain.errors import (
     AuthenticationError,
     ConflictError,
@@ -34,6 +34,7 @@ PROBLEM_JSON = "application/problem+json"
 PROBLEM_TYPE_PREFIX = "tag:{{ cookiecutter.project_slug }},2026:problems/"
 
 DOMAIN_ERROR_STATUS: Mapping[type[DomainError], int] = {
+    TokenRequestError: 400,
     AuthenticationError: 401,
     PermissionDeniedError: 403,
     NotFoundError: 404,
@@ -170,16 +171,24 @@ async def handle_domain_error(request: Request, exc: Exception) -> ProblemRespon
     status = next(
         (code for kind, code in DOMAIN_ERROR_STATUS.items() if isinstance(exc, kind)), 400
     )
+    # The token endpoint's errors also carry RFC 6749's `error` code, which OAuth2 libraries read.
+    extensions = {}
+    if isinstance(exc, TokenRequestError | InvalidClientError):
+        extensions["error"] = exc.oauth_error
     return problem_response(
         request,
         status,
         exc.detail,
         type_=PROBLEM_TYPE_PREFIX + exc.code,
         headers=_domain_error_headers(exc),
+        **extensions,
     )
 
 
 def _domain_error_headers(exc: DomainError) -> dict[str, str] | None:
+    if isinstance(exc, InvalidClientError):
+        # RFC 6749 section 5.2: the scheme a client authenticates with (HTTP Basic).
+        return {"WWW-Authenticate": 'Basic realm="service clients"'}
     if isinstance(exc, AuthenticationError):
         # RFC 6750 section 3: a 401 names the scheme to use, and says why a token failed.
         invalid = isinstance(exc, InvalidAccessTokenError)

@@ -2,9 +2,11 @@
 work through, as one dependency per route (ADR 0004; the aliases are in deps.py).
 
 No token or a bad one is a 401; a caller over the rate limit a 429 (rate_limits.py); a good
-token whose role lacks the permission is a 403. Every
+token whose role lacks the permission is a 403, and so is a service client's token on a route
+that names no permission (those are a user's own account: `/users/me`, sessions). Every
 `Authorize` is an OAuth2 scheme, so the OpenAPI document marks each protected endpoint and the
-docs page's Authorize button signs in through `/api/v1/auth/token`.
+docs page's Authorize button signs in through `/api/v1/auth/token`, as a user (password flow)
+or as a service client (client-credentials flow).
 """
 
 from collections.abc import Callable
@@ -12,6 +14,8 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from fastapi import Request
+from fastapi.openapi.models import OAuth2 as OAuth2Model
+from fastapi.openapi.models import OAuthFlowClientCredentials, OAuthFlowPassword, OAuthFlows
 from fastapi.security import OAuth2PasswordBearer
 
 from ..domain.actor import Actor
@@ -22,11 +26,19 @@ from ..domain.auth.provider_sign_in import ProviderSignIn
 from ..domain.errors import PermissionDeniedError
 from ..domain.permissions import Permission
 from ..domain.rate_limits import user_caller
+from ..domain.service_clients.errors import NotAUserError
 from ..shared.request_context import user_id_var
 from .ports import RequestPorts, RequestReads, api_dependencies
 from .rate_limits import enforce_rate_limit
 
 TOKEN_URL = "/api/v1/auth/token"  # noqa: S105 - a path, not a secret
+# Both grants of the token endpoint, so the docs page's Authorize dialog offers both.
+SIGN_IN_FLOWS = OAuth2Model(
+    flows=OAuthFlows(
+        password=OAuthFlowPassword(tokenUrl=TOKEN_URL),
+        clientCredentials=OAuthFlowClientCredentials(tokenUrl=TOKEN_URL),
+    )
+)
 
 S = TypeVar("S")
 # Builds a route's service from the adapters and this request's caches (deps.py has them).
@@ -61,6 +73,7 @@ class Authorize(OAuth2PasswordBearer, Generic[S]):
         # auto_error=False: a missing token becomes a domain error, answered as a problem. One
         # scheme name for all of them: the OpenAPI document shows one way to sign in.
         super().__init__(tokenUrl=TOKEN_URL, scheme_name="OAuth2PasswordBearer", auto_error=False)
+        self.model = SIGN_IN_FLOWS
         self.service = service
         self.permission = permission
         self.announce = announce
@@ -96,7 +109,10 @@ class Authorize(OAuth2PasswordBearer, Generic[S]):
         # whatever was announced, and the caller's count, in the same round trip.
         actor = await access.actor(claims)
         await enforce_rate_limit(request, reads.counter, rate_limit, caller)
-        if self.permission is not None and not actor.may(self.permission):
+        if self.permission is None:
+            if actor.is_client:
+                raise NotAUserError()
+        elif not actor.may(self.permission):
             raise PermissionDeniedError(
                 f"Your role does not grant the `{self.permission}` permission."
             )

@@ -13,6 +13,7 @@ from .items.ports import ItemRepository
 from .jobs.ports import JobRepository
 from .outbox import Outbox, ProcessedMessages
 from .privacy.ports import PersonalData
+from .service_clients.ports import ServiceClientRepository
 from .users.ports import UserRepository
 
 
@@ -62,6 +63,9 @@ class UnitOfWork(Protocol):
 
     @property
     def personal_data(self) -> PersonalData: ...
+
+    @property
+    def service_clients(self) -> ServiceClientRepository: ...
 {%- if cookiecutter.include_example_domain == "y" %}
 
     @property

@@ -17,3 +17,8 @@ class Problem(BaseModel):
     instance: str = Field(examples=["/api/v1/users/6b0f0c1e-6d1a-4c39-9a7e-0d0a7b1b1d1d"])
     trace_id: str | None = Field(examples=["4bf92f3577b34da6a3ce929d0e0e4736"])
     errors: list[FieldError] | None = None
+    error: str | None = Field(
+        default=None,
+        description="On the token endpoint's problems: RFC 6749's error code.",
+        examples=["invalid_client"],
+    )

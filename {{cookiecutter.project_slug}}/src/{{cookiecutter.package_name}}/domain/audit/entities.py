@@ -27,6 +27,10 @@ class AuditAction(StrEnum):
     ERASURE_REQUESTED = "account.erasure_requested"
     ACCOUNT_ERASED = "account.erased"
     USER_PROVISIONED = "user.provisioned"  # on first sight of an identity provider's token
+    SERVICE_CLIENT_CREATED = "service_client.created"
+    SERVICE_CLIENT_SECRET_ROTATED = "service_client.secret_rotated"  # noqa: S105 - a name
+    SERVICE_CLIENT_REVOKED = "service_client.revoked"
+    SERVICE_CLIENT_SIGN_IN_FAILED = "service_client.sign_in_failed"
 
 
 @dataclass(frozen=True, slots=True)

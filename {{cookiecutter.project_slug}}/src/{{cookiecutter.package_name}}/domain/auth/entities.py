@@ -11,7 +11,7 @@ from typing import Final
 from uuid import UUID, uuid4
 
 from ..clock import utc_now
-from ..permissions import Role
+from ..permissions import Permission, Role
 
 USER_AGENT_MAX_LENGTH: Final = 255
 
@@ -76,6 +76,15 @@ class ProviderClaims(AccessClaims):
 
 
 @dataclass(frozen=True, slots=True)
+class ClientClaims(AccessClaims):
+    """What a verified token of a service client asserts: `user_id` is the client's id (`sub`),
+    `session_id` the id of the secret it was issued for (`sid`), so that rotating the secret
+    ends its tokens as revoking a session ends a user's."""
+
+    session_id: UUID
+
+
+@dataclass(frozen=True, slots=True)
 class IssuedAccessToken:
     token: str = field(repr=False)
     expires_in_seconds: int
@@ -99,6 +108,18 @@ class AccessState:
     @property
     def grants_access(self) -> bool:
         return self.is_active and not self.session_revoked
+
+
+@dataclass(frozen=True, slots=True)
+class ClientAccessState:
+    """A service client's facts for the per-request check, as `AccessState` is a user's."""
+
+    permissions: frozenset[Permission]
+    secret_id: UUID  # the current secret: tokens issued for an older one are refused
+    is_revoked: bool
+
+    def grants_access(self, secret_id: UUID) -> bool:
+        return not self.is_revoked and secret_id == self.secret_id
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,7 @@ from uuid import UUID
 
 from ..errors import (
     AuthenticationError,
+    DomainError,
     InvalidInputError,
     NotFoundError,
     TooManyRequestsError,
@@ -25,6 +26,33 @@ class InvalidCredentialsError(AuthenticationError):
 
     def __init__(self) -> None:
         super().__init__("Incorrect email or password.")
+
+
+class InvalidClientError(AuthenticationError):
+    """RFC 6749 section 5.2's `invalid_client`: an unknown client, a wrong secret and a revoked
+    client all get this one answer."""
+
+    code = "invalid-client"
+    oauth_error = "invalid_client"
+
+    def __init__(self) -> None:
+        super().__init__("Client authentication failed: unknown client, wrong secret or revoked.")
+
+
+class TokenRequestError(DomainError):
+    """A token request that RFC 6749 (section 5.2) answers with a 400 and an `error` code."""
+
+    code = "invalid-token-request"
+    oauth_error = "invalid_request"
+
+
+class UnsupportedGrantTypeError(TokenRequestError):
+    code = "unsupported-grant-type"
+    oauth_error = "unsupported_grant_type"
+
+    def __init__(self) -> None:
+        # The value sent is not echoed: a form mixed up by its sender may hold a secret there.
+        super().__init__("Unsupported grant_type: use `password` or `client_credentials`.")
 
 
 class InvalidAccessTokenError(AuthenticationError):

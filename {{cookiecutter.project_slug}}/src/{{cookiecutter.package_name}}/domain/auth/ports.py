@@ -4,10 +4,11 @@ from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
-from ..permissions import Role
+from ..permissions import Permission, Role
 from .entities import (
     AccessClaims,
     AccessState,
+    ClientAccessState,
     IssuedAccessToken,
     PasswordResetToken,
     ProviderClaims,
@@ -22,6 +23,12 @@ class AccessTokens(Protocol):
     less than handing the work to a thread would cost."""
 
     def issue(self, user_id: UUID, session_id: UUID, role: Role) -> IssuedAccessToken: ...
+
+    def issue_for_client(
+        self, client_id: UUID, secret_id: UUID, permissions: frozenset[Permission]
+    ) -> IssuedAccessToken:
+        """A token of the client-credentials grant, which `verify` gives back as `ClientClaims`."""
+        ...
 
     def verify(self, token: str) -> AccessClaims:
         """Raises `InvalidAccessTokenError` for anything but a valid, unexpired access token."""
@@ -43,11 +50,12 @@ class ProviderTokens(Protocol):
 
 
 class AccessStates(Protocol):
-    """The per-request check of a user and their session, in one port so that an adapter can
-    answer it in one round trip.
+    """The per-request check of a user and their session (or of a service client), in one port
+    so that an adapter can answer it in one round trip.
 
     Services call `forget_*` after committing a change that alters an answer (a role change, a
-    deactivation, a revoked session), so that an adapter that caches answers drops stale ones.
+    deactivation, a revoked session or client), so that an adapter that caches answers drops
+    stale ones.
     """
 
     async def get(self, user_id: UUID, session_id: UUID | None) -> AccessState | None:
@@ -58,6 +66,12 @@ class AccessStates(Protocol):
     async def forget_user(self, user_id: UUID) -> None: ...
 
     async def forget_session(self, session_id: UUID) -> None: ...
+
+    async def get_client(self, client_id: UUID) -> ClientAccessState | None:
+        """`None` when there is no such service client."""
+        ...
+
+    async def forget_client(self, client_id: UUID) -> None: ...
 
 
 class RefreshTokenRepository(Protocol):

@@ -1,4 +1,5 @@
-"""Making refresh tokens (and password reset tokens) and the hashes they are stored under.
+"""Making refresh tokens (and password reset tokens, and service clients' secrets) and the
+hashes they are stored under.
 
 Refresh tokens are opaque random strings, not JWTs: only this service reads them, and a
 database lookup is what revocation needs anyway.
@@ -27,3 +28,8 @@ def hash_refresh_token(token: str) -> str:
 # Password reset tokens are made and stored the same way, for the same reasons.
 new_reset_token = new_refresh_token
 hash_reset_token = hash_refresh_token
+# And service clients' secrets (domain/service_clients). Not argon2, as for passwords: argon2's
+# slowness makes guessing a human-chosen password expensive, but nothing guesses 256 random bits,
+# so it would buy nothing and cost every client-credentials grant tens of milliseconds of CPU.
+new_client_secret = new_refresh_token
+hash_client_secret = hash_refresh_token

@@ -6,13 +6,14 @@ round trip that the request shares with its other cached reads (`read_batch.py`)
 
 An entry depends on two things, the user and the session: `forget_user` (a role change, a
 deactivation) and `forget_session` (a logout, a detected refresh-token reuse) each make every
-entry that depends on theirs stale, in every process (redis_store.py).
+entry that depends on theirs stale, in every process (redis_store.py). A service client's entry
+is its own, and `forget_client` (a rotated secret, a revocation) drops it the same way.
 """
 
 from dataclasses import dataclass
 from uuid import UUID
 
-from ...domain.auth.entities import AccessState
+from ...domain.auth.entities import AccessState, ClientAccessState
 from ...domain.auth.ports import AccessStates
 from .cache_aside import CacheAside
 from .read_batch import ReadBatch
@@ -44,16 +45,27 @@ def _session(session_id: UUID) -> str:
 
 class CachedAccessStates:
     def __init__(
-        self, database: AccessStates, store: CacheStore[AccessState], ttl_seconds: float
+        self,
+        database: AccessStates,
+        store: CacheStore[AccessState],
+        client_store: CacheStore[ClientAccessState],
+        ttl_seconds: float,
     ) -> None:
         self._database = database
         self._cache: CacheAside[SessionKey, AccessState] = CacheAside(
             store, name="access", ttl_seconds=ttl_seconds, depends_on=SessionKey.depends_on
         )
+        self._clients: CacheAside[UUID, ClientAccessState] = CacheAside(
+            client_store, name="client_access", ttl_seconds=ttl_seconds
+        )
 
     def reading_through(self, batch: ReadBatch) -> "CachedAccessStates":
         """These access states for one request: the lookup goes through its batch."""
-        return request_view(self, _cache=self._cache.reading_through(batch))
+        return request_view(
+            self,
+            _cache=self._cache.reading_through(batch),
+            _clients=self._clients.reading_through(batch),
+        )
 
     async def get(self, user_id: UUID, session_id: UUID | None) -> AccessState | None:
         return await self._cache.get_or_load(
@@ -67,3 +79,12 @@ class CachedAccessStates:
     async def forget_session(self, session_id: UUID) -> None:
         await self._database.forget_session(session_id)
         await self._cache.forget_dependents(_session(session_id))
+
+    async def get_client(self, client_id: UUID) -> ClientAccessState | None:
+        return await self._clients.get_or_load(
+            client_id, lambda: self._database.get_client(client_id)
+        )
+
+    async def forget_client(self, client_id: UUID) -> None:
+        await self._database.forget_client(client_id)
+        await self._clients.forget(client_id)

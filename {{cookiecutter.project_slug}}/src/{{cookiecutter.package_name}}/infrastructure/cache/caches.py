@@ -23,7 +23,7 @@ from ..redis.guard import RedisGuard
 from ..security.attempt_counters import InProcessAttemptCounter, RedisAttemptCounter
 from .cache_aside import CacheAside
 from .cached_access_states import CachedAccessStates
-from .codecs import AccessStateCodec{% if cookiecutter.include_example_domain == "y" %}, ItemCodec{% endif %}, UserProfileCodec
+from .codecs import AccessStateCodec, ClientAccessStateCodec{% if cookiecutter.include_example_domain == "y" %}, ItemCodec{% endif %}, UserProfileCodec
 from .in_process_store import InProcessStore
 from .read_batch import ReadBatch
 from .read_coalescer import ReadCoalescer
@@ -49,6 +49,9 @@ def redis_caches(redis: RedisGuard, settings: Settings, database_states: AccessS
     access_states = CachedAccessStates(
         database_states,
         RedisStore(redis, AccessStateCodec(), prefix=prefix, name="access", ttl_seconds=ttl),
+        RedisStore(
+            redis, ClientAccessStateCodec(), prefix=prefix, name="client_access", ttl_seconds=ttl
+        ),
         ttl,
     )
     profiles: CacheAside[UUID, UserProfile] = CacheAside(

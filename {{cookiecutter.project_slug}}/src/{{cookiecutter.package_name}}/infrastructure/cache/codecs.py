@@ -17,11 +17,11 @@ from decimal import Decimal
 from typing import Any, Protocol, TypeVar
 from uuid import UUID
 
-from ...domain.auth.entities import AccessState
+from ...domain.auth.entities import AccessState, ClientAccessState
 {%- if cookiecutter.include_example_domain == "y" %}
 from ...domain.items.entities import Item
 {%- endif %}
-from ...domain.permissions import Role
+from ...domain.permissions import Permission, Role
 from ...domain.users.entities import UserProfile
 
 V = TypeVar("V")
@@ -67,6 +67,26 @@ class AccessStateCodec:
             role=Role(data["role"]),
             is_active=bool(data["is_active"]),
             session_revoked=bool(data["session_revoked"]),
+        )
+
+
+class ClientAccessStateCodec:
+    """Schema 1: {"permissions": ["users:read", ...], "secret_id": "<uuid>", "is_revoked": false}"""
+
+    schema_version = 1
+
+    def to_json(self, state: ClientAccessState) -> dict[str, Any]:
+        return {
+            "permissions": sorted(state.permissions),
+            "secret_id": str(state.secret_id),
+            "is_revoked": state.is_revoked,
+        }
+
+    def from_json(self, data: Mapping[str, Any]) -> ClientAccessState:
+        return ClientAccessState(
+            permissions=frozenset(Permission(name) for name in data["permissions"]),
+            secret_id=UUID(data["secret_id"]),
+            is_revoked=bool(data["is_revoked"]),
         )
 
 

@@ -5,10 +5,11 @@ from uuid import UUID
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from ...domain.auth.entities import AccessState
+from ...domain.auth.entities import AccessState, ClientAccessState
 from ...domain.permissions import Role
 from .engine import read_only
-from .tables import RefreshTokenFamilyRow, UserRow
+from .service_client_repository import permissions_of
+from .tables import RefreshTokenFamilyRow, ServiceClientRow, UserRow
 
 # Built once, with the ids as bound parameters: building a statement and computing its cache key
 # took more CPU than running it on a warm connection (docs/database.md).
@@ -30,6 +31,9 @@ ACCESS_STATE = (
     )
     .where(UserRow.id == bindparam("user_id"))
 )
+CLIENT_ACCESS_STATE = select(
+    ServiceClientRow.permissions, ServiceClientRow.secret_id, ServiceClientRow.revoked_at
+).where(ServiceClientRow.id == bindparam("client_id"))
 
 
 class SqlAccessStates:
@@ -57,8 +61,23 @@ class SqlAccessStates:
             and (row.session_id is None or row.revoked_at is not None),
         )
 
+    async def get_client(self, client_id: UUID) -> ClientAccessState | None:
+        async with self._engine.connect() as connection:
+            ids = {"client_id": client_id}
+            row = (await connection.execute(CLIENT_ACCESS_STATE, ids)).one_or_none()
+        if row is None:
+            return None
+        return ClientAccessState(
+            permissions=permissions_of(row.permissions),
+            secret_id=row.secret_id,
+            is_revoked=row.revoked_at is not None,
+        )
+
     async def forget_user(self, user_id: UUID) -> None:
         return None
 
     async def forget_session(self, session_id: UUID) -> None:
+        return None
+
+    async def forget_client(self, client_id: UUID) -> None:
         return None

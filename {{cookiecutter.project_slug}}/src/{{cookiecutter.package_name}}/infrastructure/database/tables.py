@@ -70,6 +70,27 @@ class RefreshTokenFamilyRow(Base):
     client: Mapped[str | None] = mapped_column(String(64))
 
 
+class ServiceClientRow(Base):
+    """Another service that signs in with the client-credentials grant (domain/service_clients)."""
+
+    __tablename__ = "service_clients"
+    # The admins' listing: live clients, newest first.
+    __table_args__ = (
+        Index("ix_service_clients_revoked_at_created_at", "revoked_at", "created_at"),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    # The granted permissions, space-separated as OAuth2 scopes are.
+    permissions: Mapped[str] = mapped_column(Text)
+    # SHA-256 in hex; the secret itself is never stored.
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    # The current secret's id: its tokens carry it in `sid`.
+    secret_id: Mapped[UUID]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 class RefreshTokenRow(Base):
     __tablename__ = "refresh_tokens"
 

@@ -19,6 +19,7 @@ from .password_reset_token_repository import SqlPasswordResetTokenRepository
 from .personal_data import SqlPersonalData
 from .processed_messages import SqlProcessedMessages
 from .refresh_token_repository import SqlRefreshTokenRepository
+from .service_client_repository import SqlServiceClientRepository
 from .user_repository import SqlUserRepository
 
 
@@ -32,6 +33,7 @@ class SqlUnitOfWork:
     idempotency_records: SqlIdempotencyRecords
     audit: SqlAuditLog
     personal_data: SqlPersonalData
+    service_clients: SqlServiceClientRepository
 {%- if cookiecutter.include_example_domain == "y" %}
     items: SqlItemRepository
 {%- endif %}
@@ -78,6 +80,7 @@ class SqlUnitOfWork:
         self.idempotency_records = SqlIdempotencyRecords(self._session)
         self.audit = SqlAuditLog(self._session)
         self.personal_data = SqlPersonalData(self._session)
+        self.service_clients = SqlServiceClientRepository(self._session)
 {%- if cookiecutter.include_example_domain == "y" %}
         self.items = SqlItemRepository(self._session)
 {%- endif %}

@@ -12,15 +12,18 @@ from uuid import UUID, uuid4
 
 import jwt
 
-from ...domain.auth.entities import AccessClaims, IssuedAccessToken
+from ...domain.auth.entities import AccessClaims, ClientClaims, IssuedAccessToken
 from ...domain.auth.errors import InvalidAccessTokenError
 from ...domain.clock import utc_now
-from ...domain.permissions import Role
+from ...domain.permissions import Permission, Role
 from ...shared.settings import Settings
 from .jwt_keys import JwtKeys, load_jwt_keys
 
 ACCESS_TOKEN_TYPE: Final = "access"  # noqa: S105 - the `typ` claim, not a secret
+# The claims of a user's token; a service client's has `client_id` and `scope` for `role`.
 REQUIRED_CLAIMS: Final = ["sub", "sid", "role", "iss", "aud", "iat", "exp", "jti", "typ"]
+CLIENT_TOKEN_CLAIMS: Final = [*(c for c in REQUIRED_CLAIMS if c != "role"), "client_id", "scope"]
+EVERY_TOKEN_CLAIMS: Final = [claim for claim in REQUIRED_CLAIMS if claim != "role"]
 # Tolerated clock difference between the host that issued a token and the one checking it.
 LEEWAY_SECONDS: Final = 5
 # Verified tokens remembered at most; when full, remembering starts over (simpler than LRU, and
@@ -62,12 +65,27 @@ class JwtAccessTokens:
         )
 
     def issue(self, user_id: UUID, session_id: UUID, role: Role) -> IssuedAccessToken:
+        # `role` for the holder (which menu to show); the service trusts only the current role.
+        return self._signed(user_id, session_id, {"role": role.value})
+
+    def issue_for_client(
+        self, client_id: UUID, secret_id: UUID, permissions: frozenset[Permission]
+    ) -> IssuedAccessToken:
+        # RFC 9068 (section 2.2): with no user involved, `sub` is the client, and `client_id`
+        # names it too; that claim is what tells a client's token from a user's. `scope` lists
+        # what it was granted, for the caller's information: the service checks the current
+        # grant on every request, and `sid` is its current secret, so a rotation ends the token.
+        scope = " ".join(sorted(permissions))
+        return self._signed(client_id, secret_id, {"client_id": str(client_id), "scope": scope})
+
+    def _signed(
+        self, subject: UUID, session_id: UUID, extra_claims: dict[str, str]
+    ) -> IssuedAccessToken:
         now = self._clock()
         claims = {
-            "sub": str(user_id),
+            "sub": str(subject),
             "sid": str(session_id),
-            # For clients (which menu to show); the service itself trusts only the current role.
-            "role": role.value,
+            **extra_claims,
             "iss": self._issuer,
             "aud": self._audience,
             "iat": now,
@@ -90,18 +108,30 @@ class JwtAccessTokens:
                 issuer=self._issuer,
                 audience=self._audience,
                 leeway=LEEWAY_SECONDS,
-                options={"require": REQUIRED_CLAIMS, "strict_aud": True},
+                options={"require": EVERY_TOKEN_CLAIMS, "strict_aud": True},
             )
         except jwt.PyJWTError as error:
             raise InvalidAccessTokenError() from error
         # A refresh or ID token signed with the same key must not pass for an access token.
         if claims["typ"] != ACCESS_TOKEN_TYPE:
             raise InvalidAccessTokenError()
-        verified = AccessClaims(user_id=_uuid(claims["sub"]), session_id=_uuid(claims["sid"]))
+        verified = _claims_of(claims)
         if len(self._verified) >= MAX_REMEMBERED_TOKENS:
             self._verified.clear()
         self._verified[token] = (verified, float(claims["exp"]))
         return verified
+
+
+def _claims_of(claims: dict[str, Any]) -> AccessClaims:
+    """A user's token names a role, a service client's its `client_id` (and never both)."""
+    subject, session = _uuid(claims["sub"]), _uuid(claims["sid"])
+    if "client_id" in claims:
+        if claims["client_id"] != claims["sub"] or "role" in claims:
+            raise InvalidAccessTokenError()
+        return ClientClaims(user_id=subject, session_id=session)
+    if "role" not in claims:
+        raise InvalidAccessTokenError()
+    return AccessClaims(user_id=subject, session_id=session)
 
 
 def _uuid(value: object) -> UUID:

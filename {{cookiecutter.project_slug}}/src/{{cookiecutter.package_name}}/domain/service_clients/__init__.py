@@ -1,0 +1,1 @@
+"""Service clients: other services that call this one with the OAuth2 client-credentials grant."""
