@@ -4,6 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 # Reinstalled whenever requirements-dev.txt changes.
 STAMP := $(VENV)/.installed-requirements
+# The pinned tools (requirements-dev.txt, compiled from requirements-dev.in) go in with uv, which
+# pins itself there too; pip brings it in the first time.
+UV := $(BIN)/uv
+COMPILE_REQUIREMENTS := $(UV) pip compile --quiet --universal --python-version 3.11 \
+	--generate-hashes --custom-compile-command "make requirements" requirements-dev.in
 # The generated-project tests install three projects at once: two workers suit two cores. With
 # `--dist worksteal`, a worker done with the quick tests takes a slow one from the other, so the
 # three baked suites do not run one after another on one worker.
@@ -12,15 +17,22 @@ PYTEST_WORKERS ?= 2
 BAKED := build/bench/example-service
 
 .DEFAULT_GOAL := help
-.PHONY: help test test-fast lint demo chaos bench bench-variants bench-layers bench-instructions bench-jobs bench-telemetry clean
+.PHONY: help requirements locks test test-fast lint demo chaos bench bench-variants bench-layers bench-instructions bench-jobs bench-telemetry clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-10s %s\n", $$1, $$2}'
 
 $(STAMP): requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	test -x $(UV) || $(BIN)/python -m pip install --quiet --disable-pip-version-check uv
+	$(UV) pip sync --quiet --python $(BIN)/python requirements-dev.txt
 	touch $@
+
+requirements: $(STAMP) ## requirements-dev.txt again from requirements-dev.in (UPGRADE=1: newest)
+	$(COMPILE_REQUIREMENTS) $(if $(UPGRADE),--upgrade) -o requirements-dev.txt
+
+locks: $(STAMP) ## the baked projects' uv.lock files again (UPGRADE=1: newest; scripts/lock_projects.py)
+	$(BIN)/python scripts/lock_projects.py $(if $(UPGRADE),--upgrade)
 
 test: $(STAMP) ## every template test, including installing and testing three baked projects
 	scripts/ensure-services.sh

@@ -21,7 +21,8 @@ ANSWERS: dict[str, object] = json.loads(r'{{ cookiecutter | tojson }}')  # fmt: 
 # (question, answer) -> paths to delete when that answer was chosen. `{package}` is the package
 # name. A listed path that does not exist fails the bake, so this table cannot silently rot.
 PRUNED_WHEN: dict[tuple[str, str], list[str]] = {
-    ("ci", "github"): [".gitlab-ci.yml"],
+    # Dependabot (.github/dependabot.yml) keeps uv.lock moving on GitHub, Renovate elsewhere.
+    ("ci", "github"): [".gitlab-ci.yml", "renovate.json"],
     ("ci", "gitlab"): [".github"],
     ("ci", "none"): [".github", ".gitlab-ci.yml"],
     ("database", "postgresql"): ["deploy/k8s/data-volume.yaml", "bench/sqlite.py"],
@@ -66,6 +67,9 @@ PRUNED_WHEN: dict[tuple[str, str], list[str]] = {
 }
 
 LICENSES_DIR = Path("licenses")  # one rendered text per `license` answer; the chosen one stays
+# One uv.lock per dependency set (database x python_version), rendered for this project's name
+# and version; the template's scripts/lock_projects.py writes them. The chosen one stays.
+LOCKS_DIR = Path("locks")
 DOTENV = Path(".env")
 CRUFT_STATE = Path(".cruft.json")
 # Never let `cruft update` touch the per-bake secret (it differs between any two renderings).
@@ -102,6 +106,17 @@ def prune_unchosen_options() -> None:
 def install_chosen_license() -> None:
     (LICENSES_DIR / answer("license")).rename("LICENSE")
     shutil.rmtree(LICENSES_DIR)
+
+
+def keep_chosen_lock() -> None:
+    chosen = LOCKS_DIR / f"{answer('database')}-python{answer('python_version')}.lock"
+    if not chosen.is_file():
+        raise SystemExit(
+            f"error: the template has no {chosen} for these answers "
+            "(run scripts/lock_projects.py in the template)"
+        )
+    chosen.replace("uv.lock")
+    shutil.rmtree(LOCKS_DIR)
 
 
 def write_dotenv() -> None:
@@ -186,7 +201,7 @@ def print_next_steps() -> None:
     print(
         f"\nBaked {answer('project_slug')} (package {package}). Next steps:\n"
         f"  cd {project_dir}\n"
-        "  make install    # .venv with the service and its dev tools, and openapi.json\n"
+        "  make install    # .venv with uv.lock's versions, and openapi.json\n"
         "  make migrate    # create the schema (a SQLite file until DATABASE_URL says otherwise)\n"
         "  make serve      # then open http://127.0.0.1:8000/docs\n"
         "  make worker     # in a second terminal: background jobs and the schedule\n"
@@ -199,6 +214,7 @@ def print_next_steps() -> None:
 def main() -> int:
     prune_unchosen_options()
     install_chosen_license()
+    keep_chosen_lock()
     write_dotenv()
     write_cruft_state()
     print_next_steps()

@@ -76,7 +76,7 @@ SPEC_LAYOUT = [
     "README.md",
     "LICENSE",
 ]
-MAKE_TARGETS = {"help", "install", "lint", "test", "migrate", "serve", "worker", "bench"}
+MAKE_TARGETS = {"help", "install", "lock", "lint", "test", "migrate", "serve", "worker", "bench"}
 # Kubernetes manifests that exist for one `database` answer only: with SQLite the worker and the
 # schedule run in the API's pod, beside the one replica that owns the SQLite volume.
 K8S_MANIFESTS_OF = {

@@ -6,6 +6,7 @@ validated against the Compose Specification's schema.
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -314,3 +315,32 @@ def test_dockerfile_copies_only_what_exists_and_dockerignore_lets_in(
     for source in sources:
         assert (project / source).exists(), f"COPY {source}: not in the baked project"
         assert source in let_in, f"COPY {source}: .dockerignore keeps it out of the context"
+
+
+@each_case
+def test_a_bot_keeps_the_lock_moving(case: Case, baked_case: BakedCase) -> None:
+    project = baked_case(case)
+    # Dependabot on GitHub; Renovate, which also runs on GitLab and self-hosted, elsewhere.
+    config, schema = (
+        (".github/dependabot.yml", "vendor.dependabot")
+        if case.ci == "github"
+        else ("renovate.json", "vendor.renovate")
+    )
+    unchosen = "renovate.json" if case.ci == "github" else ".github/dependabot.yml"
+
+    checked = subprocess.run(
+        [BIN / "check-jsonschema", "--builtin-schema", schema, config],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert not (project / unchosen).exists()
+    if case.ci == "github":
+        updates = yaml.safe_load((project / config).read_text())["updates"]
+        assert {"package-ecosystem": "uv", "directory": "/"}.items() <= updates[0].items()
+    else:
+        renovate = json.loads((project / config).read_text())
+        assert renovate["lockFileMaintenance"]["enabled"] is True

@@ -65,6 +65,21 @@ def test_pre_gen_accepts_unusual_but_valid_answers(bake: Bake) -> None:
     assert (project / "src" / "ledger2_api").is_dir()
 
 
+def test_post_gen_names_a_missing_lock(tmp_path: Path, user_config: Path) -> None:
+    template = copy_template(tmp_path / "template")
+    (template / "{{cookiecutter.project_slug}}/locks/sqlite-python3.12.lock").unlink()
+    output_dir = tmp_path / "output"
+    output_dir.mkdir()
+
+    baked = run_cookiecutter(
+        template, output_dir, user_config, database="sqlite", python_version="3.12"
+    )
+
+    assert baked.returncode != 0
+    assert "error: the template has no locks/sqlite-python3.12.lock" in baked.stderr
+    assert list(output_dir.iterdir()) == []
+
+
 def test_post_gen_names_a_prune_path_that_does_not_exist(tmp_path: Path, user_config: Path) -> None:
     template = copy_template(tmp_path / "template")
     (template / "{{cookiecutter.project_slug}}" / ".gitlab-ci.yml").unlink()

@@ -22,7 +22,7 @@ REQUEST_TIMEOUT_SECONDS = 5.0
 
 def bake_and_install() -> Path:
     """Bakes the defaults into build/chaos and installs them; a second run keeps the .venv and
-    installs again only when pyproject.toml changed. Returns the project's directory."""
+    installs again only when pyproject.toml or uv.lock changed. Returns the project's directory."""
     from cookiecutter.main import cookiecutter  # the template's .venv has it; nothing else does
 
     project = Path(
@@ -31,7 +31,9 @@ def bake_and_install() -> Path:
         )
     )
     stamp = project / ".venv" / ".chaos-installed"
-    wanted = hashlib.sha256((project / "pyproject.toml").read_bytes()).hexdigest()
+    wanted = hashlib.sha256(
+        (project / "pyproject.toml").read_bytes() + (project / "uv.lock").read_bytes()
+    ).hexdigest()
     if not stamp.exists() or stamp.read_text() != wanted:
         environment = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
         subprocess.run(["make", "install"], cwd=project, env=environment, check=True)
