@@ -154,7 +154,9 @@ async def measure(password: str, provider: Any) -> dict[str, float]:
 async def an_item_to_read(app: ASGIApp, password: str) -> tuple[str, list[tuple[bytes, bytes]]]:
     form = f"username={ADMIN_EMAIL}&password={password}".encode()
     form_type = (b"content-type", b"application/x-www-form-urlencoded")
-    _, answer = await call(app, "POST", "/api/v1/auth/token", [form_type], form)
+    status, answer = await call(app, "POST", "/api/v1/auth/token", [form_type], form)
+    if status != 200:
+        raise SystemExit(f"error: signing in answered {status}: {answer!r}")
     headers = [(b"authorization", f"Bearer {json.loads(answer)['access_token']}".encode())]
     body = json.dumps(ITEM).encode()
     json_type = (b"content-type", b"application/json")
