@@ -50,7 +50,7 @@ async def test_a_service_client_s_life_from_creation_to_revocation(
     forbidden = await client.get("/api/v1/audit-events", headers=bearer(token))
     assert_problem(forbidden, 403)
 
-    rotated = await admin_client.post(f"{CLIENTS}/{client_id}/rotate-secret")
+    rotated = await admin_client.post(f"{CLIENTS}/{client_id}/rotate")
     assert rotated.status_code == 200, rotated.text
     new_secret = rotated.json()["client_secret"]
     assert_problem(await client_token(client, client_id, secret), 401)
@@ -179,7 +179,7 @@ async def test_only_admins_manage_clients(
 
     assert_problem(await user_client.post(CLIENTS, json=body), 403)
     assert_problem(await user_client.get(CLIENTS), 403)
-    assert_problem(await user_client.post(f"{CLIENTS}/{created['id']}/rotate-secret"), 403)
+    assert_problem(await user_client.post(f"{CLIENTS}/{created['id']}/rotate"), 403)
     assert_problem(await user_client.delete(f"{CLIENTS}/{created['id']}"), 403)
 
 
@@ -202,7 +202,7 @@ async def test_a_client_gets_only_what_a_client_may_hold(
 async def test_an_unknown_client_cannot_be_rotated(admin_client: httpx.AsyncClient) -> None:
     missing = "5f0c1a43-0e3b-4bb8-9c4f-1f0a2b3c4d5e"
 
-    assert_problem(await admin_client.post(f"{CLIENTS}/{missing}/rotate-secret"), 404)
+    assert_problem(await admin_client.post(f"{CLIENTS}/{missing}/rotate"), 404)
 {%- if cookiecutter.include_example_domain == "y" %}
 
 

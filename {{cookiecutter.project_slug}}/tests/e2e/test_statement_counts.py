@@ -65,7 +65,7 @@ BOUNDS: dict[str, int] = {
     "POST /api/v1/service-clients": 3,  # access check + insert + audit
     "GET /api/v1/service-clients": 3,  # access check + count + the page
     # access check + the client, locked + update + audit
-    "POST /api/v1/service-clients/{client_id}/rotate-secret": 4,
+    "POST /api/v1/service-clients/{client_id}/rotate": 4,
     "DELETE /api/v1/service-clients/{client_id}": 4,
 }
 # Enough rows that a query per row could not hide in the difference between two pages.
@@ -196,7 +196,7 @@ async def test_service_client_endpoints_stay_within_their_bounds(
     await within_bound(admin_client, "GET /api/v1/service-clients")
     path = {"client_id": created["id"]}
     rotated = await within_bound(
-        admin_client, "POST /api/v1/service-clients/{client_id}/rotate-secret", path=path
+        admin_client, "POST /api/v1/service-clients/{client_id}/rotate", path=path
     )
     grant = {"grant_type": "client_credentials", "client_id": created["id"]}
     with counting_statements() as log:

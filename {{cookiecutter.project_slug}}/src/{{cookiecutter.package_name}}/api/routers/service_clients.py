@@ -42,7 +42,7 @@ async def list_service_clients(
 
 
 @router.post(
-    "/{client_id}/rotate-secret", response_model=ServiceClientSecretOut, responses=problem_docs(404)
+    "/{client_id}/rotate", response_model=ServiceClientSecretOut, responses=problem_docs(404)
 )
 async def rotate_service_client_secret(
     client_id: UUID, caller: ServiceClientAdmin, response: Response
