@@ -1,5 +1,6 @@
 """Three baked projects install themselves and pass their own lint and tests (SPEC section 9);
-one of them first follows docs/adding-a-resource.md, so that the page is executed, not just read.
+one of them first follows docs/adding-a-resource.md, so that the page is executed, not just read,
+and the default one is then served and fuzzed over HTTP (tests/served_fuzz.py).
 
 Slow (minutes each): `pytest -m "not slow"` leaves them out; `make test` runs them, two at a
 time. Each bake has its own name, directory and virtualenv, so parallel installs never share
@@ -19,11 +20,14 @@ import pytest
 
 from baking import TEMPLATE_DIR, Bake
 from docs_page import assert_docs_page_works_offline
+from served_fuzz import assert_served_fuzzing_passes
 from walkthrough import PAGE, apply_edits, read_steps, run_commands
 from walkthrough_live import assert_tags_answer_over_http
 
 # The signed-in docs page of the default bake, kept for a person to look at.
 DOCS_PAGE_SHOT = TEMPLATE_DIR / "build/test-artefacts/docs-page-signed-in.png"
+# The served fuzz run's counts (cases, operations, failures, seconds) per caller, and its reports.
+SERVED_FUZZING_COUNTS = TEMPLATE_DIR / "build/test-artefacts/served-fuzzing.json"
 # Per step; generous because the first `make install` on a machine downloads every wheel, and
 # the generated suite (about 13.5 minutes alone on this 2-core machine) runs beside another.
 STEP_TIMEOUT_SECONDS = 1800
@@ -37,6 +41,8 @@ class ServerBake:
     broker: str
     redis_database: int
     drives_docs_page: bool = False  # in headless Chromium: one bake is enough
+    # `schemathesis run` against it served in server mode (tests/served_fuzz.py): one is enough.
+    fuzzes_served: bool = False
     # docs/adding-a-resource.md, applied before its lint and tests: one bake is enough, and its
     # suite then covers the resource the page adds.
     applies_walkthrough: bool = False
@@ -50,7 +56,14 @@ class ServerBake:
 
 
 SERVER_BAKES = [
-    ServerBake("Default Service", "postgresql", "redis", redis_database=1, drives_docs_page=True),
+    ServerBake(
+        "Default Service",
+        "postgresql",
+        "redis",
+        redis_database=1,
+        drives_docs_page=True,
+        fuzzes_served=True,
+    ),
     ServerBake(
         "Rabbit Service", "postgresql", "rabbitmq", redis_database=2, applies_walkthrough=True
     ),
@@ -107,5 +120,8 @@ def test_baked_project_installs_lints_and_tests_itself(server_bake: ServerBake, 
         run_make(project, target, environment)
     if server_bake.drives_docs_page:
         assert_docs_page_works_offline(project, environment, DOCS_PAGE_SHOT)
+    if server_bake.fuzzes_served:
+        redis_url = environment["TEST_REDIS_URL"]
+        assert_served_fuzzing_passes(project, environment, redis_url, SERVED_FUZZING_COUNTS)
     if server_bake.applies_walkthrough:
         assert_tags_answer_over_http(project, environment)
