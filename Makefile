@@ -4,11 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 # Reinstalled whenever requirements-dev.txt changes.
 STAMP := $(VENV)/.installed-requirements
-# Three workers, one per baked project (tests/test_generated_projects.py), even on two cores: a
-# baked suite alone keeps about half a core busy (it waits on its workers, servers and polls), so
-# three at once fill both cores, where with two workers the third bake ran alone after the others
-# with a core idle. With `--dist worksteal`, workers done with the quick tests take the slow ones.
-PYTEST_WORKERS ?= 3
+# Two workers for two cores: one runs the three baked projects' installs, lints and suites at
+# once (tests/test_generated_projects.py, a thread each), the other the quick tests.
+PYTEST_WORKERS ?= 2
 # The default answers, baked for the benchmarks (bench/bake.py); its bench/ is the harness.
 BAKED := build/bench/example-service
 
