@@ -61,6 +61,7 @@ PRUNED_WHEN: dict[tuple[str, str], list[str]] = {
         "tests/e2e/test_item_etags_api.py",
         "tests/integration/test_item_repository.py",
         "tests/integration/test_item_listing.py",
+        "tests/fuzz/hooks.py",  # generated prices in cents
         "bench/items.py",
         "bench/profile.py",  # profiles B, the cached item read
     ],

@@ -47,6 +47,7 @@ ITEMS_PATHS = [
     "tests/e2e/test_item_etags_api.py",
     "tests/integration/test_item_repository.py",
     "tests/integration/test_item_listing.py",
+    "tests/fuzz/hooks.py",
     "bench/items.py",
 ]
 # SPEC section 2, and the make targets the post-gen hook, the CI files and the README call.

@@ -13,8 +13,10 @@ from fastapi.routing import APIRoute
 from {{ cookiecutter.package_name }}.api import routers
 from {{ cookiecutter.package_name }}.api.deps import Service
 from {{ cookiecutter.package_name }}.api.security import Authorize
+from {{ cookiecutter.package_name }}.main import create_app
 from {{ cookiecutter.package_name }}.shared.settings import Settings
 
+from ..conftest import make_settings
 from ..redis_server import RedisServer
 from .auth import AUTH, USERS, app_with, client_for, register, sign_in, signed_in_client
 from .problems import assert_problem
@@ -118,6 +120,22 @@ def test_every_api_route_counts_each_request_once() -> None:
     assert len(routes) > 5
     for route in routes:
         assert len(_limiting_dependencies(route.dependant)) == 1, route.path
+
+
+def test_every_api_operation_documents_its_429() -> None:
+    # Any `/api/v1` request can be over the limit (above), so a client generated from the
+    # document must expect a 429 from each operation; the account pages once declared none.
+    document = create_app(make_settings("sqlite+aiosqlite://")).openapi()
+    undeclared = [
+        f"{method.upper()} {path}"
+        for path, operations in document["paths"].items()
+        if path.startswith("/api/v1")
+        for method, operation in operations.items()
+        if "429" not in operation["responses"]
+    ]
+
+    assert len(document["paths"]) > 5
+    assert undeclared == []
 
 
 async def test_without_redis_the_limit_fails_open_and_ready_recovers_by_itself(

@@ -172,6 +172,10 @@ async def test_patching_an_unknown_user_is_a_404(admin_client: httpx.AsyncClient
         {"role": "superuser"},
         {"role": None},
         {"is_active": None},
+        # Not a JSON boolean, though Python would read it as one (found by fuzzing the served
+        # service: `0` deactivated the user).
+        {"is_active": 0},
+        {"is_active": "false"},
         {"email": "new@example.com"},
         {"password_hash": "$argon2id$..."},
     ],

@@ -11,7 +11,7 @@ from ..schemas.audit import AuditEventOut, audit_query
 from ..schemas.pagination import PageMeta, PageOut
 
 router = APIRouter(
-    prefix="/api/v1/audit-events", tags=["audit"], responses=problem_docs(401, 403, 422)
+    prefix="/api/v1/audit-events", tags=["audit"], responses=problem_docs(401, 403, 422, 429)
 )
 
 

@@ -9,7 +9,7 @@ from ..problems import problem_docs
 from ..schemas.accounts import SessionOut
 from ..schemas.pagination import PageMeta, PageOut
 
-router = APIRouter(prefix="/api/v1/auth/sessions", tags=["auth"], responses=problem_docs(401))
+router = APIRouter(prefix="/api/v1/auth/sessions", tags=["auth"], responses=problem_docs(401, 429))
 
 
 @router.get("", response_model=PageOut[SessionOut], responses=problem_docs(422))

@@ -7,7 +7,7 @@ from ..deps import PasswordChanger, PasswordResetsDep
 from ..problems import problem_docs
 from ..schemas.accounts import PasswordChangeIn, PasswordResetConfirmIn, PasswordResetIn
 
-router = APIRouter(tags=["auth"], responses=problem_docs(422))
+router = APIRouter(tags=["auth"], responses=problem_docs(422, 429))
 
 
 def client_address(request: Request) -> str:
@@ -18,7 +18,6 @@ def client_address(request: Request) -> str:
     "/api/v1/auth/password-reset",
     status_code=status.HTTP_202_ACCEPTED,
     response_class=Response,
-    responses=problem_docs(429),
 )
 async def request_password_reset(
     body: PasswordResetIn, resets: PasswordResetsDep, request: Request
@@ -32,7 +31,6 @@ async def request_password_reset(
 @router.post(
     "/api/v1/auth/password-reset/confirm",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=problem_docs(429),
 )
 async def confirm_password_reset(
     body: PasswordResetConfirmIn, resets: PasswordResetsDep, request: Request

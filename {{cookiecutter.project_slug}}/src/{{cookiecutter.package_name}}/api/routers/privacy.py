@@ -9,7 +9,7 @@ from ..deps import AccountOwner, PrivacyAdmin
 from ..problems import problem_docs
 from ..schemas.privacy import AccountExportOut, ErasureAccepted, ErasureRequest
 
-router = APIRouter(prefix="/api/v1/users", tags=["privacy"], responses=problem_docs(401, 422))
+router = APIRouter(prefix="/api/v1/users", tags=["privacy"], responses=problem_docs(401, 422, 429))
 
 
 @router.get("/me/export", response_model=AccountExportOut)

@@ -12,6 +12,7 @@ from pydantic import (
     EmailStr,
     Field,
     SecretStr,
+    StrictBool,
     StringConstraints,
     model_validator,
 )
@@ -51,7 +52,8 @@ class UserUpdate(BaseModel):
 
     # Absent is "unchanged"; null is refused (below), so the document offers no null for them.
     role: Role | SkipJsonSchema[None] = None
-    is_active: bool | SkipJsonSchema[None] = None
+    # Strict: `0` or `"no"` for a boolean is refused (422), as the document's `boolean` says.
+    is_active: StrictBool | SkipJsonSchema[None] = None
 
     @model_validator(mode="after")
     def require_a_change(self) -> Self:
