@@ -9,8 +9,8 @@ STAMP := $(VENV)/.installed-requirements
 UV := $(BIN)/uv
 COMPILE_REQUIREMENTS := $(UV) pip compile --quiet --universal --python-version 3.11 \
 	--generate-hashes --custom-compile-command "make requirements" requirements-dev.in
-# Two workers for two cores: one runs the three baked projects' installs, lints and suites at
-# once (tests/test_generated_projects.py, a thread each), the other the quick tests.
+# The generated-project tests install three projects, a test each: two workers suit two cores.
+# With `--dist worksteal`, a worker done with the quick tests takes a slow one from the other.
 PYTEST_WORKERS ?= 2
 # The default answers, baked for the benchmarks (bench/bake.py); its bench/ is the harness.
 BAKED := build/bench/example-service

@@ -2,8 +2,8 @@
 one of them first follows docs/adding-a-resource.md, so that the page is executed, not just read,
 and the default one is then served and fuzzed over HTTP (tests/served_fuzz.py).
 
-Slow (minutes each): `pytest -m "not slow"` leaves them out; `make test` runs the three at once,
-in one test. Each bake has its own name, directory and virtualenv, so parallel installs never share
+Slow (minutes each): `pytest -m "not slow"` leaves them out; `make test` runs them, three at a
+time. Each bake has its own name, directory and virtualenv, so parallel installs never share
 files, and its own Redis database number, so parallel test runs never flush each other's keys.
 The servers must be running (`scripts/ensure-services.sh`): a missing one fails, never skips.
 """
@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,7 +29,7 @@ DOCS_PAGE_SHOT = TEMPLATE_DIR / "build/test-artefacts/docs-page-signed-in.png"
 # The served fuzz run's counts (cases, operations, failures, seconds) per caller, and its reports.
 SERVED_FUZZING_COUNTS = TEMPLATE_DIR / "build/test-artefacts/served-fuzzing.json"
 # Per step; generous because the first `make install` on a machine downloads every wheel, and
-# the generated suite (about 13.5 minutes alone on this 2-core machine) runs beside two others.
+# the generated suite (about 13.5 minutes alone on this 2-core machine) runs beside another.
 STEP_TIMEOUT_SECONDS = 1800
 OUTPUT_TAIL_LINES = 60
 
@@ -108,27 +107,9 @@ def run_make(project: Path, target: str, environment: dict[str, str]) -> None:
 
 
 @pytest.mark.slow
-def test_baked_projects_install_lint_and_test_themselves(bake: Bake) -> None:
-    """The three at once, a thread each: a baked suite alone keeps about half a core busy (it
-    waits on its workers, servers and polls), so three fill two cores; and no test scheduler can
-    queue one bake behind another (xdist never hands over the test after a running one)."""
-    # One after another: cookiecutter changes the process's working directory as it renders.
-    projects = [bake(**server_bake.answers()) for server_bake in SERVER_BAKES]
-    with ThreadPoolExecutor(max_workers=len(SERVER_BAKES)) as pool:
-        outcomes = [
-            pool.submit(check_bake, server_bake, project)
-            for server_bake, project in zip(SERVER_BAKES, projects, strict=True)
-        ]
-    failures = [
-        f"{server_bake.project_name}: {outcome.exception()}"
-        for server_bake, outcome in zip(SERVER_BAKES, outcomes, strict=True)
-        if outcome.exception() is not None
-    ]
-    if failures:
-        pytest.fail("\n\n".join(failures), pytrace=False)
-
-
-def check_bake(server_bake: ServerBake, project: Path) -> None:
+@pytest.mark.parametrize("server_bake", SERVER_BAKES, ids=lambda bake: bake.project_name)
+def test_baked_project_installs_lints_and_tests_itself(server_bake: ServerBake, bake: Bake) -> None:
+    project = bake(**server_bake.answers())
     environment = environment_for(server_bake)
     walkthrough = read_steps(project / PAGE) if server_bake.applies_walkthrough else []
 
