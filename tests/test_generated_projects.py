@@ -2,7 +2,7 @@
 one of them first follows docs/adding-a-resource.md, so that the page is executed, not just read,
 and the default one is then served and fuzzed over HTTP (tests/served_fuzz.py).
 
-Slow (minutes each): `pytest -m "not slow"` leaves them out; `make test` runs them, three at a
+Slow (minutes each): `pytest -m "not slow"` leaves them out; `make test` runs them, two at a
 time. Each bake has its own name, directory and virtualenv, so parallel installs never share
 files, and its own Redis database number, so parallel test runs never flush each other's keys.
 The servers must be running (`scripts/ensure-services.sh`): a missing one fails, never skips.
