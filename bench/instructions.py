@@ -17,12 +17,11 @@ import re
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import layers
 
 from bench.postgresql import fresh_database
-from bench.service import prepared_service
+from bench.service import PROJECT, prepared_service
 
 FEW, MANY = 10, int(os.environ.get("BENCH_READS", "510"))
 WARM_UP = 50  # the first calls build FastAPI's caches
@@ -78,7 +77,7 @@ def main() -> int:
     per_read = {
         target: (counted[target, MANY] - counted[target, FEW]) / (MANY - FEW) for target in "GH"
     }
-    print(f"Instructions per read (callgrind, in process, {MANY - FEW} reads), {Path.cwd().name}")
+    print(f"Instructions per read (callgrind, in process, {MANY - FEW} reads), {PROJECT.name}")
     print(f"  G (cached item read)   {per_read['G'] / 1e6:6.3f} M")
     print(f"  H (JWT + one GET)      {per_read['H'] / 1e6:6.3f} M")
     print(f"  H / G                  {per_read['H'] / per_read['G']:6.2f}")
