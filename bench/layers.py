@@ -19,7 +19,7 @@ import os
 import statistics
 import sys
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from bench.postgresql import fresh_database
@@ -100,28 +100,43 @@ def reader(app: ASGIApp, path: str, headers: list[tuple[bytes, bytes]]) -> Read:
     return lambda: cpu_microseconds_per_read(app, path, headers)
 
 
-def app_without(leave_out: str | None, rate_limited: bool, provider: Any = None) -> Any:
-    os.environ["RATE_LIMIT_PER_MINUTE"] = str(10**9) if rate_limited else "0"
-    oidc = {"OIDC_ISSUER": provider.issuer, "OIDC_AUDIENCE": provider.audience} if provider else {}
-    if provider:  # production refuses an issuer that is not https; the stand-in is http
-        oidc["ENVIRONMENT"] = "development"
-    production = {"ENVIRONMENT": os.environ["ENVIRONMENT"]}
-    os.environ.update(oidc)
-    main = __import__(f"{PACKAGE}.main", fromlist=["create_app"])
-    app = main.create_app()
-    for name in oidc:  # the other apps trust only their own tokens
-        del os.environ[name]
-    os.environ.update(production)
+def app_without(
+    leave_out: str | None, rate_limited: bool, env: Mapping[str, str] | None = None
+) -> Any:
+    """The baked app, one part left out, its settings read with `env` on top of the run's."""
+    overrides = {"RATE_LIMIT_PER_MINUTE": str(10**9) if rate_limited else "0", **(env or {})}
+    kept = {name: os.environ.get(name) for name in overrides}
+    os.environ.update(overrides)
+    try:
+        app = __import__(f"{PACKAGE}.main", fromlist=["create_app"]).create_app()
+    finally:  # the next app reads the run's environment again
+        for name, value in kept.items():
+            if value is None:
+                os.environ.pop(name)
+            else:
+                os.environ[name] = value
     if leave_out is not None:  # the stack is built at the first call, from this list
         app.user_middleware = [m for m in app.user_middleware if m.cls.__name__ != leave_out]
     return app
 
 
-async def measure(password: str, provider: Any) -> dict[str, float]:
+def provider_env(issuer: str, audience: str) -> dict[str, str]:
+    """Tokens from the stand-in provider accepted beside the app's own."""
+    return {
+        "OIDC_ISSUER": issuer,
+        "OIDC_AUDIENCE": audience,
+        # Production refuses an issuer that is not https, and the stand-in is http; docs stay
+        # off as in production, or their routes would be tried before the API's.
+        "ENVIRONMENT": "development",
+        "DOCS_ENABLED": "false",
+    }
+
+
+async def measure(password: str, provider: Any, audience: str) -> dict[str, float]:
     apps: dict[str, Any] = {"the whole app": app_without(None, rate_limited=True)}
     for name, leave_out in WITHOUT.items():
         apps[name] = app_without(leave_out, rate_limited=leave_out is not None)
-    apps[OIDC_OWN] = app_without(None, rate_limited=True, provider=provider)
+    apps[OIDC_OWN] = app_without(None, True, provider_env(provider.issuer, audience))
     ceilings = __import__("bench.ceilings", fromlist=["jwt_redis"])
     contexts = [app.router.lifespan_context(app) for app in apps.values()]
     for context in contexts:
@@ -173,9 +188,8 @@ def main() -> int:
         # The baked tests' stand-in identity provider (tests/identity_provider.py), on loopback.
         module = __import__("tests.identity_provider", fromlist=["IdentityProvider"])
         provider = module.IdentityProvider().start()
-        provider.audience = module.AUDIENCE
         try:
-            medians = asyncio.run(measure(service.password, provider))
+            medians = asyncio.run(measure(service.password, provider, module.AUDIENCE))
         finally:
             provider.stop()
     whole = medians["the whole app"]

@@ -1,5 +1,9 @@
 """How a service client presents its id and secret at the token endpoint: in the form, or as
-HTTP Basic (RFC 6749 section 2.3.1), which every OAuth2 client library can send. Not both."""
+HTTP Basic (RFC 6749 section 2.3.1), which every OAuth2 client library can send. Not both.
+
+Basic is parsed here rather than by FastAPI's `HTTPBasic`: that answers a malformed header with
+its own 401 before the endpoint runs, where OAuth2 wants the one `invalid_client` problem of
+every bad client, and it does not undo the form-encoding section 2.3.1 puts on each part."""
 
 import base64
 import binascii
