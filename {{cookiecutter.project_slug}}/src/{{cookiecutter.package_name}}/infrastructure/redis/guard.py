@@ -45,8 +45,8 @@ class RedisGuard:
         if not self.breaker.allows_request():
             raise RedisUnavailable("circuit open")
         try:
-            # The client's own socket timeouts bound each read and connect; this bounds the
-            # whole call, connection set-up included, whatever state the server is in.
+            # The one deadline of a call, connection set-up included, whatever state the
+            # server is in (the client has a connect timeout only: client.py says why).
             async with asyncio.timeout(self._timeout_seconds):
                 result = await command(self.client)
         except (RedisError, OSError, TimeoutError) as error:
