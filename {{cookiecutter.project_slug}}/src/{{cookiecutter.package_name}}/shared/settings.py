@@ -73,8 +73,7 @@ class Settings(BaseSettings):
     # Short on purpose: a slow Redis must cost a request milliseconds, not seconds.
     redis_socket_timeout_seconds: float = Field(default=0.25, gt=0)
     redis_connect_timeout_seconds: float = Field(default=0.25, gt=0)
-    # Per process. A call that finds every connection busy fails, and falls back (the cache
-    # asks the database, a counter counts nothing).
+    # Per process. Beyond it a call waits for a free connection (within the timeouts above).
     redis_max_connections: int = Field(default=50, ge=1)
     # After this many Redis failures in a row, the cache and the login throttle stop asking
     # Redis for the reset time, then let one probe through (docs/caching.md).

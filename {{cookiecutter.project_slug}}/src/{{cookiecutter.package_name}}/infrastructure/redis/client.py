@@ -14,11 +14,10 @@ def connect_redis(settings: Settings) -> RedisGuard | None:
     """One guarded client per process; `None` in embedded mode, where no Redis is configured."""
     if not settings.redis_url:
         return None
-    # A plain pool, no socket timeout: the guard's deadline (REDIS_SOCKET_TIMEOUT_SECONDS)
-    # already bounds every call whole, and a call that finds all connections busy fails at once
-    # and falls back like any other Redis failure. redis-py's BlockingConnectionPool and its
-    # per-socket timeouts bounded the same thing a second time, at about 65,000 instructions
-    # per cached read (`make bench-instructions`, ADR 0005).
+    # A plain pool and no socket timeout: the guard gives every call one deadline, and makes a
+    # call wait its turn when every connection is busy. redis-py's BlockingConnectionPool and
+    # socket timeouts did the same a second time, at about 65,000 instructions per cached read
+    # (`make bench-instructions`, docs/adr/0005-measured-tuning.md).
     pool = ConnectionPool.from_url(
         settings.redis_url,
         max_connections=settings.redis_max_connections,

@@ -36,6 +36,10 @@ class RedisGuard:
         self.client = client
         self.breaker = breaker
         self._timeout_seconds = timeout_seconds
+        # As many calls at once as the pool has connections: one more waits its turn, within
+        # its deadline, where the pool would refuse it (client.py: a plain pool is the cheaper
+        # one, and a burst must not look like an outage and open the breaker).
+        self._turns = asyncio.Semaphore(client.connection_pool.max_connections)
         # `circuit_breaker_open{dependency="redis"}`, set at each change of state only: a call
         # through a closed breaker pays nothing for it.
         set_circuit_breaker_open("redis", breaker.state is not BreakerState.CLOSED)
@@ -47,7 +51,7 @@ class RedisGuard:
         try:
             # The one deadline of a call, connection set-up included, whatever state the
             # server is in (the client has a connect timeout only: client.py says why).
-            async with asyncio.timeout(self._timeout_seconds):
+            async with asyncio.timeout(self._timeout_seconds), self._turns:
                 result = await command(self.client)
         except (RedisError, OSError, TimeoutError) as error:
             self._record_failure(error)
