@@ -51,6 +51,9 @@ class WorkerProcess:
             settings,
             worker_heartbeat_file=str(self.heartbeat),
             worker_heartbeat_seconds=0.5,
+            # A stop while any task runs sleeps this out whole (docs/jobs.md): 30 s by default,
+            # and in a suite whose shared queue a worker finds busy, the bulk of its stops.
+            worker_soft_shutdown_seconds=1,
             **(overrides or {}),
         )
         self._directory = directory  # the working directory: no `.env` there

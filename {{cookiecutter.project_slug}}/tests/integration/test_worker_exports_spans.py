@@ -54,10 +54,6 @@ async def test_the_task_span_reaches_the_collector_in_the_messages_trace(
                 "otel_exporter_otlp_endpoint": receiver.endpoint,
                 "otel_bsp_schedule_delay": 600_000,  # milliseconds
                 "otel_service_name": "worker-under-test",
-                # A stop while a task is reported running waits out the soft shutdown, which
-                # is as long as the time limit: kept short, so the test stops in seconds.
-                "task_soft_time_limit_seconds": 4,
-                "task_time_limit_seconds": 5,
             },
         )
         worker.start()

@@ -87,6 +87,9 @@ class Settings(BaseSettings):
     # A task past its soft limit is told to stop (and fails its job); past the hard one, killed.
     task_soft_time_limit_seconds: int = Field(default=60, gt=0)
     task_time_limit_seconds: int = Field(default=90, gt=0)
+    # What a stopping worker gives its running tasks, capped by the hard limit. Celery sleeps
+    # it out whole whenever a task is running, even one that ends sooner (docs/jobs.md).
+    worker_soft_shutdown_seconds: float = Field(default=30.0, ge=0)
     # A failed task is retried after a random wait of up to base * 2**attempt (full jitter).
     task_max_retries: int = Field(default=5, ge=0)
     task_retry_backoff_seconds: float = Field(default=2.0, gt=0)

@@ -49,7 +49,9 @@ def create_celery(settings: Settings) -> Celery:
         # On a cold shutdown (SIGQUIT; SIGTERM too under `worker`, cli.py) a worker lets its
         # tasks finish for this long, then gives the unfinished ones back to the broker at
         # once, instead of after a visibility timeout (Redis).
-        worker_soft_shutdown_timeout=min(30.0, settings.task_time_limit_seconds),
+        worker_soft_shutdown_timeout=min(
+            settings.worker_soft_shutdown_seconds, settings.task_time_limit_seconds
+        ),
         worker_hijack_root_logger=False,  # the service's JSON logging stays in charge
         worker_send_task_events=False,
         timezone="UTC",
