@@ -13,6 +13,11 @@ from baking import TEMPLATE_DIR, Bake, write_user_config
 from pairwise import Case
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slow tests first, so that `make test` hands them out before the quick ones."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture(scope="session")
 def user_config(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_user_config(tmp_path_factory.mktemp("cookiecutter-home"))

@@ -3,8 +3,9 @@ one of them first follows docs/adding-a-resource.md, so that the page is execute
 and the default one is then served and fuzzed over HTTP (tests/served_fuzz.py).
 
 Slow (minutes each): `pytest -m "not slow"` leaves them out; `make test` runs them, two at a
-time. Each bake has its own name, directory and virtualenv, so parallel installs never share
-files, and its own Redis database number, so parallel test runs never flush each other's keys.
+time (the default bake beside the other two, one after the other: BAKES_ON_WORKERS). Each bake
+has its own name, directory and virtualenv, so parallel installs never share files, and its own
+Redis database number, so parallel test runs never flush each other's keys.
 The servers must be running (`scripts/ensure-services.sh`): a missing one fails, never skips.
 """
 
@@ -29,7 +30,7 @@ DOCS_PAGE_SHOT = TEMPLATE_DIR / "build/test-artefacts/docs-page-signed-in.png"
 # The served fuzz run's counts (cases, operations, failures, seconds) per caller, and its reports.
 SERVED_FUZZING_COUNTS = TEMPLATE_DIR / "build/test-artefacts/served-fuzzing.json"
 # Per step; generous because the first `make install` on a machine downloads every wheel, and
-# the generated suite (about 13.5 minutes alone on this 2-core machine) runs beside another.
+# the generated suite (about 5 minutes with coverage on this 2-core machine) runs beside another.
 STEP_TIMEOUT_SECONDS = 1800
 OUTPUT_TAIL_LINES = 60
 
@@ -76,6 +77,17 @@ SERVER_BAKES = [
 ]
 
 
+# `make test` (`--dist loadgroup`): the default bake, the longest, on a worker of its own; the
+# other two, which together take about as long, one after the other on the second worker.
+BESIDE_THE_DEFAULT = pytest.mark.xdist_group("bakes-beside-the-default")
+BAKES_ON_WORKERS = [
+    pytest.param(
+        bake, id=bake.project_name, marks=[] if bake.measures_coverage else BESIDE_THE_DEFAULT
+    )
+    for bake in SERVER_BAKES
+]
+
+
 def environment_for(bake: ServerBake) -> dict[str, str]:
     environment = {
         **os.environ,
@@ -112,7 +124,7 @@ def run_make(project: Path, target: str, environment: dict[str, str], *args: str
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("server_bake", SERVER_BAKES, ids=lambda bake: bake.project_name)
+@pytest.mark.parametrize("server_bake", BAKES_ON_WORKERS)
 def test_baked_project_installs_lints_and_tests_itself(server_bake: ServerBake, bake: Bake) -> None:
     project = bake(**server_bake.answers())
     environment = environment_for(server_bake)
