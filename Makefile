@@ -10,9 +10,9 @@ UV := $(BIN)/uv
 COMPILE_REQUIREMENTS := $(UV) pip compile --quiet --universal --python-version 3.11 \
 	--generate-hashes --custom-compile-command "make requirements" requirements-dev.in
 # The generated-project tests install three projects, a test each: two workers suit two cores.
-# `--dist loadgroup`: the default bake (the longest: coverage, the docs page, the served fuzz)
-# has one worker, the two other bakes share the other (tests/test_generated_projects.py groups
-# them), and the quick tests fill in around them.
+# `--dist worksteal` from the order tests/conftest.py gives: the default bake (the longest) on
+# one worker, the two other bakes one after the other on the second, the quick tests around
+# them. (Not `--dist loadgroup`: with pytest 9.2 it no longer groups, and split the two.)
 PYTEST_WORKERS ?= 2
 # The default answers, baked for the benchmarks (bench/bake.py); its bench/ is the harness.
 BAKED := build/bench/example-service
@@ -39,7 +39,7 @@ test: $(STAMP) ## every template test, including installing and testing three ba
 	scripts/ensure-services.sh
 	scripts/ensure-promtool.sh
 	scripts/ensure-chromium.sh
-	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup tests
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal tests
 
 test-fast: $(STAMP) ## the template tests without the slow ones (no install of baked projects)
 	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not slow" tests

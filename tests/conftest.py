@@ -14,8 +14,17 @@ from pairwise import Case
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The slow tests first, so that `make test` hands them out before the quick ones."""
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    """The order `make test`'s two workers (`--dist worksteal`) start from, each with one half:
+    the `longest` test first, on a worker of its own; the other slow ones last, one after the
+    other on the second worker, after its quick tests; the first worker takes quick tests
+    from the second when it is done."""
+
+    def place(item: pytest.Item) -> int:
+        if item.get_closest_marker("longest") is not None:
+            return 0
+        return 2 if item.get_closest_marker("slow") is not None else 1
+
+    items.sort(key=place)
 
 
 @pytest.fixture(scope="session")

@@ -77,12 +77,12 @@ SERVER_BAKES = [
 ]
 
 
-# `make test` (`--dist loadgroup`): the default bake, the longest, on a worker of its own; the
-# other two, which together take about as long, one after the other on the second worker.
-BESIDE_THE_DEFAULT = pytest.mark.xdist_group("bakes-beside-the-default")
+# The default bake is the longest (coverage, the docs page, the served fuzz): `make test` starts
+# it at once on a worker of its own, and the two others, which together take about as long,
+# one after the other on the second worker (tests/conftest.py).
 BAKES_ON_WORKERS = [
     pytest.param(
-        bake, id=bake.project_name, marks=[] if bake.measures_coverage else BESIDE_THE_DEFAULT
+        bake, id=bake.project_name, marks=[pytest.mark.longest] if bake.measures_coverage else []
     )
     for bake in SERVER_BAKES
 ]
