@@ -13,18 +13,24 @@ from baking import TEMPLATE_DIR, Bake, write_user_config
 from pairwise import Case
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The order `make test`'s two workers (`--dist worksteal`) start from, each with one half:
-    the `longest` test first, on a worker of its own; the other slow ones last, one after the
-    other on the second worker, after its quick tests; the first worker takes quick tests
-    from the second when it is done."""
-
-    def place(item: pytest.Item) -> int:
-        if item.get_closest_marker("longest") is not None:
-            return 0
-        return 2 if item.get_closest_marker("slow") is not None else 1
-
-    items.sort(key=place)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The order `make test`'s two workers start from. `--dist worksteal` gives the first
+    worker the first half of the items and the second the rest, and lets a worker with nothing
+    left take from the other's tail. So the `longest` test goes first, and the other slow ones
+    first in the second half: the two workers start them at once, one worker the longest, the
+    other the rest one after the other, and the quick tests fill in behind."""
+    workers = getattr(config, "workerinput", {}).get("workercount", 1)
+    if workers != 2:
+        return
+    longest = [item for item in items if item.get_closest_marker("longest") is not None]
+    slow = [
+        item
+        for item in items
+        if item.get_closest_marker("slow") is not None and item not in longest
+    ]
+    quick = [item for item in items if item not in longest and item not in slow]
+    first_half = len(items) // 2 - len(longest)
+    items[:] = [*longest, *quick[:first_half], *slow, *quick[first_half:]]
 
 
 @pytest.fixture(scope="session")
