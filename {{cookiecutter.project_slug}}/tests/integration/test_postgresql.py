@@ -78,8 +78,11 @@ async def _terminate_sessions_of(url: str) -> None:
     admin = create_async_engine(TEST_POSTGRES_URL, isolation_level="AUTOCOMMIT")
     sessions = text("SELECT count(*) FROM pg_stat_activity WHERE datname = :database")
     async with admin.connect() as connection:
+        # With a timeout, pg_terminate_backend waits for each process to exit, its socket
+        # closed: pg_stat_activity forgets a session a moment before that, and under load a
+        # request sent in between met a connection that looked open (a 503, once in CI).
         await connection.execute(
-            text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :d"),
+            text("SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE datname = :d"),
             {"d": database},
         )
 
