@@ -46,9 +46,9 @@ def create_celery(settings: Settings) -> Celery:
         # Fail fast when the broker is down: the outbox keeps the message and the relay retries.
         broker_connection_timeout=2,
         broker_connection_retry_on_startup=True,
-        # On a cold shutdown (SIGQUIT; SIGTERM too under `worker`, cli.py) a worker lets its
-        # tasks finish for this long, then gives the unfinished ones back to the broker at
-        # once, instead of after a visibility timeout (Redis).
+        # On a cold shutdown (SIGQUIT; SIGTERM too under `worker`, cli.py) a worker with a task
+        # running waits this long (Celery sleeps it out whole), then gives the unfinished ones
+        # back to the broker at once, instead of after a visibility timeout (Redis).
         worker_soft_shutdown_timeout=min(
             settings.worker_soft_shutdown_seconds, settings.task_time_limit_seconds
         ),
