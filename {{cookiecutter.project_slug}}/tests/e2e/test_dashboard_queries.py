@@ -55,7 +55,7 @@ async def test_every_query_in_deploy_names_exposed_metrics_and_labels(
     try:
         await send_a_request_of_each_kind(client, user_client)
         job = await create_job(user_client)
-        assert (await finished(user_client, job["id"]))["status"] == "succeeded"
+        assert (await finished(user_client, job["id"], worker))["status"] == "succeeded"
         api = await client.get("/metrics")
         async with httpx.AsyncClient() as scraper:
             workers = await scraper.get(f"http://127.0.0.1:{port}/metrics")

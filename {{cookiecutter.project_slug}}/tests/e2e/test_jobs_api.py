@@ -52,12 +52,21 @@ async def create_job(client: httpx.AsyncClient, kind: str = KIND) -> dict[str, A
     return job
 
 
-async def finished(client: httpx.AsyncClient, job_id: str) -> dict[str, Any]:
-    async def outcome() -> dict[str, Any] | None:
-        job: dict[str, Any] = (await client.get(f"{JOBS}/{job_id}")).json()
-        return job if job["status"] in ("succeeded", "failed") else None
+async def finished(
+    client: httpx.AsyncClient, job_id: str, worker: WorkerProcess
+) -> dict[str, Any]:
+    """The job once it has an outcome; a failure shows the job and the worker's log."""
+    last: dict[str, Any] = {}
 
-    return await eventually(outcome, f"job {job_id} finishing")
+    async def outcome() -> dict[str, Any] | None:
+        nonlocal last
+        last = (await client.get(f"{JOBS}/{job_id}")).json()
+        return last if last["status"] in ("succeeded", "failed") else None
+
+    def context() -> str:
+        return f"the job: {last}\nthe worker's log:\n{worker.output()[-4000:]}"
+
+    return await eventually(outcome, f"job {job_id} finishing", context=context)
 
 
 async def test_a_job_is_accepted_pending_and_run_by_the_worker(
@@ -74,7 +83,7 @@ async def test_a_job_is_accepted_pending_and_run_by_the_worker(
     job = await create_job(user_client)
 
     assert (job["kind"], job["status"], job["result"]) == (KIND, "pending", None)
-    done = await finished(user_client, job["id"])
+    done = await finished(user_client, job["id"], worker)
     assert (done["status"], done["result"], done["error"]) == ("succeeded", expected, None)
     assert done["started_at"] <= done["finished_at"]
 

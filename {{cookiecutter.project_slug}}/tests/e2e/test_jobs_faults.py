@@ -51,7 +51,7 @@ async def test_a_job_left_running_by_a_dead_worker_is_run_again(
     worker = WorkerProcess(settings, tmp_path, QUICK_HOUSEKEEPING, beat=True)
     worker.start()
     try:
-        done = await finished(user_client, job["id"])
+        done = await finished(user_client, job["id"], worker)
     finally:
         worker.stop()
 
@@ -91,7 +91,7 @@ async def test_a_broker_outage_delays_a_job_and_loses_nothing(
         worker = WorkerProcess(settings, tmp_path, on_own_broker)
         worker.start()
         try:
-            done = await finished(client, job["id"])
+            done = await finished(client, job["id"], worker)
         finally:
             worker.stop()
 
@@ -128,7 +128,7 @@ async def test_a_worker_killed_mid_task_leaves_the_job_to_the_next_worker(
     second = WorkerProcess(settings, tmp_path / "second", quick)
     second.start()
     try:
-        done = await finished(user_client, job["id"])
+        done = await finished(user_client, job["id"], second)
     finally:
         second.stop()
 

@@ -132,7 +132,7 @@ async def test_the_worker_counts_the_jobs_of_every_child(
     try:
         jobs = [await create_job(user_client) for _ in range(JOBS)]
         for job in jobs:
-            await finished(user_client, job["id"])
+            await finished(user_client, job["id"], worker)
 
         async def counted() -> float | None:
             # A job shows as finished once committed, a moment before the worker counts it.

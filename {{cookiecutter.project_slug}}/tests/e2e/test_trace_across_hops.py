@@ -88,7 +88,7 @@ async def test_one_trace_from_the_request_through_the_outbox_to_the_worker(
         }
         async with httpx.AsyncClient(base_url=api.url, headers=in_trace) as client:
             job = await create_job(client)
-            assert (await finished(client, job["id"]))["status"] == "succeeded"
+            assert (await finished(client, job["id"], worker))["status"] == "succeeded"
             another_trace = {"traceparent": traceparent(OTHER_TRACE_ID), "x-request-id": "other"}
             problem = await client.get(f"{JOBS}/{uuid4()}", headers=another_trace)
         receiver.wait_for(lambda span: span.trace_id == TRACE_ID and span.kind == "CONSUMER")
