@@ -3,10 +3,11 @@
 from collections.abc import Iterator
 
 import pytest
+from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-from opentelemetry.trace import Tracer
+from opentelemetry.trace import StatusCode, Tracer
 
 from {{ cookiecutter.package_name }}.infrastructure.cache import spans
 from {{ cookiecutter.package_name }}.infrastructure.cache.cache_aside import CacheAside
@@ -62,3 +63,35 @@ async def test_outside_a_recorded_trace_no_span_is_made(
     await cache.get_or_load("a", load)
 
     assert exporter.get_finished_spans() == ()
+
+
+async def test_a_cache_span_is_the_requests_child_and_leaves_the_request_current(
+    tracer: Tracer, exporter: InMemorySpanExporter
+) -> None:
+    with (
+        tracer.start_as_current_span("request") as request,
+        spans.cache_span("cache read", {"cache.keys": 2}),
+    ):
+        current_inside = trace.get_current_span()
+
+    cache_read, _ = exporter.get_finished_spans()
+    assert current_inside is request
+    assert cache_read.name == "cache read"
+    assert cache_read.parent is not None
+    assert cache_read.parent.span_id == request.get_span_context().span_id
+    assert cache_read.kind is trace.SpanKind.CLIENT
+
+
+async def test_an_error_inside_a_cache_span_is_recorded_on_it(
+    tracer: Tracer, exporter: InMemorySpanExporter
+) -> None:
+    with (
+        tracer.start_as_current_span("request"),
+        pytest.raises(ConnectionError),
+        spans.cache_span("cache read", {}),
+    ):
+        raise ConnectionError("Redis went away")
+
+    cache_read, _ = exporter.get_finished_spans()
+    assert cache_read.status.status_code is StatusCode.ERROR
+    assert [event.name for event in cache_read.events] == ["exception"]
