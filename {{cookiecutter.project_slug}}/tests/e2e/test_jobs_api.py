@@ -52,9 +52,7 @@ async def create_job(client: httpx.AsyncClient, kind: str = KIND) -> dict[str, A
     return job
 
 
-async def finished(
-    client: httpx.AsyncClient, job_id: str, worker: WorkerProcess
-) -> dict[str, Any]:
+async def finished(client: httpx.AsyncClient, job_id: str, worker: WorkerProcess) -> dict[str, Any]:
     """The job once it has an outcome; a failure shows the job and the worker's log."""
     last: dict[str, Any] = {}
 

@@ -24,8 +24,11 @@ from .test_jobs_api import create_job, finished
 # Server mode only: the faults are the broker's and a server-mode worker's.
 server_mode_only = pytest.mark.parametrize("run_mode", ["server"], indirect=True)
 # A schedule every second, and jobs stalled after three: what housekeeping does, in a test's time.
+# Retries quick too: a task retried (say, a write that met SQLite's lock on a loaded machine)
+# would otherwise wait up to 2, 4, 8... seconds, and the job finish past the test's bound.
 QUICK_HOUSEKEEPING = {
     "housekeeping_interval_seconds": 1,
+    "task_retry_backoff_seconds": 0.1,
     "task_soft_time_limit_seconds": 1,
     "task_time_limit_seconds": 2,
     "broker_visibility_timeout_seconds": 3,
