@@ -1,10 +1,10 @@
-"""The example resource's reads: B, B10, G and C ask for one item, cached or not, traced (every
-request or a tenth) or not."""
+"""The example resource's reads: B, Bs, B10, G and C ask for one item, cached or not, traced
+(every request or a tenth) or not, and the spans exported or not."""
 
 import json
 from typing import Any
 
-from bench.scenarios import TELEMETRY_OFF, TEN_PERCENT_SAMPLED, Scenario
+from bench.scenarios import TELEMETRY_OFF, TEN_PERCENT_SAMPLED, TRACED_NOT_EXPORTED, Scenario
 from bench.service import SERVICE, call
 
 
@@ -20,6 +20,7 @@ def item_reads(item_id: str) -> list[Scenario]:
     return [
         # Spans exported to the run's OTLP sink (bench/otlp_sink.py), in the kept process.
         Scenario("B", "cached item read, telemetry on", path, SERVICE),
+        Scenario("Bs", "cached item read, not exported", path, SERVICE, TRACED_NOT_EXPORTED),
         Scenario("B10", "cached item read, 10% sampled", path, SERVICE, TEN_PERCENT_SAMPLED),
         Scenario("G", "cached item read, telemetry off", path, SERVICE, TELEMETRY_OFF),
         # Telemetry off, as G: C and G then differ only by the cache. B alone prices telemetry.

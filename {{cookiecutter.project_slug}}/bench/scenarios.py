@@ -9,6 +9,9 @@ from bench.service import ADMIN_EMAIL, JOBS_PATH, SERVICE, TOKEN_PATH
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
 JOB_KIND = "{% if cookiecutter.include_example_domain == 'y' %}items_report{% else %}sessions_report{% endif %}"
 TELEMETRY_OFF = {"OTEL_SDK_DISABLED": "true"}
+# Bs: every request traced as in B, the spans sent nowhere (a blank endpoint: no exporter). B - Bs
+# is the export's price, Bs - G the making of the spans by the OpenTelemetry SDK.
+TRACED_NOT_EXPORTED = {"OTEL_EXPORTER_OTLP_ENDPOINT": ""}
 # B10: the parent-based sampler keeps a caller's decision and samples a tenth of new traces.
 TEN_PERCENT_SAMPLED = {
     "OTEL_TRACES_SAMPLER": "parentbased_traceidratio",
@@ -19,7 +22,7 @@ ME = "/api/v1/users/me"
 ON_GRANIAN = ("A", "G")
 # The order within a round: the two sides of each target next to each other where a line
 # allows it (G between H and B, the two targets it is compared in that miss most easily).
-MEASURING_ORDER = ("F", "A", "C", "H", "G", "B", "B10", "D", "E", "J")
+MEASURING_ORDER = ("F", "A", "C", "H", "G", "B", "Bs", "B10", "D", "E", "J")
 
 
 @dataclass(frozen=True)
