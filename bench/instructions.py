@@ -55,7 +55,7 @@ def child(target: str, reads: int) -> None:
     with prepared_service(fresh_database, pool_size=4) as service:
         os.environ.update(service.env)
         if target == "Bs":  # the spans made and ended, sent nowhere: no exporter at all
-            os.environ.pop("OTEL_EXPORTER_OTLP_ENDPOINT")
+            os.environ.pop("OTEL_EXPORTER_OTLP_ENDPOINT", None)
         elif target != "B":
             os.environ["OTEL_SDK_DISABLED"] = "true"  # as G: tracing off
         # Signing in hashes a password with argon2, which takes seconds under valgrind.
