@@ -3,8 +3,10 @@ exported over OTLP) spends the service's CPU, as py-spy sees it.
 
 Serves the service as `make bench` serves B (same environment, the same local OTLP sink), loads
 it with wrk for `BENCH_DURATION` seconds while py-spy samples the serving process, and prints the
-functions with the most samples (own time, then with callees). `SCENARIO=G` profiles G (tracing
-off) instead. Needs py-spy (`pip install py-spy`), wrk, PostgreSQL and Redis.
+functions with the most samples (own time, then with callees), and wrk's requests per second
+(samples per request compare two scenarios). `SCENARIO=G` profiles G (tracing off) instead,
+`SCENARIO=Bs` Bs (B's spans, exported nowhere). Needs py-spy (`pip install py-spy`), wrk,
+PostgreSQL and Redis.
 """
 
 import os
@@ -35,6 +37,8 @@ def main() -> int:
         env = {**service.env}
         if scenario == "G":
             env.update(TELEMETRY_OFF)
+        elif scenario == "Bs":  # B's spans, sent nowhere: the SDK's share of B alone
+            env["OTEL_TRACES_SAMPLER"] = "parentbased_always_on"
         else:
             env.update(
                 {
@@ -53,9 +57,11 @@ def main() -> int:
             spy = subprocess.Popen([*record, "--output", str(raw), *timing])
             load = ["taskset", "-c", "1", "wrk", "-t1", f"-c{CONNECTIONS}", f"-d{DURATION}s"]
             authorized = ["-H", f"Authorization: Bearer {token}"]
-            subprocess.run([*load, *authorized, url], check=True, capture_output=True)
+            done = subprocess.run([*load, *authorized, url], check=True, capture_output=True)
             spy.wait()
     print_top(raw.read_text(), scenario)
+    rate = next((line for line in done.stdout.decode().splitlines() if "Requests/sec" in line), "")
+    print(f"\nwrk: {rate.strip()}")
     return 0
 
 
