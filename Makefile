@@ -76,7 +76,7 @@ bench-layers: $(STAMP) ## CPU per cached read (G) in each layer: the app called 
 	$(BIN)/python bench/bake.py $(BAKED)
 	PYTHONPATH=$(CURDIR)/$(BAKED) $(BAKED)/.venv/bin/python bench/layers.py
 
-bench-instructions: $(STAMP) ## instructions per read of G, H and B (traced) under callgrind: steady on a busy machine
+bench-instructions: $(STAMP) ## instructions per read of G, H, B and Bs under callgrind: steady on a busy machine
 	scripts/ensure-services.sh
 	$(BIN)/python bench/bake.py $(BAKED)
 	PYTHONPATH=$(CURDIR)/$(BAKED) $(BAKED)/.venv/bin/python bench/instructions.py

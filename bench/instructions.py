@@ -28,6 +28,7 @@ import layers
 
 from bench.otlp_sink import otlp_sink
 from bench.postgresql import fresh_database
+from bench.scenarios import TRACED_NOT_EXPORTED, exporting_to
 from bench.service import PROJECT, prepared_service
 
 FEW, MANY = 10, int(os.environ.get("BENCH_READS", "510"))
@@ -55,7 +56,7 @@ def child(target: str, reads: int) -> None:
     with prepared_service(fresh_database, pool_size=4) as service:
         os.environ.update(service.env)
         if target == "Bs":  # the spans made and ended, sent nowhere: no exporter at all
-            os.environ.pop("OTEL_EXPORTER_OTLP_ENDPOINT", None)
+            os.environ.update(TRACED_NOT_EXPORTED)
         elif target != "B":
             os.environ["OTEL_SDK_DISABLED"] = "true"  # as G: tracing off
         # Signing in hashes a password with argon2, which takes seconds under valgrind.
@@ -83,8 +84,12 @@ def main() -> int:
         return 1
     only = [name for name in os.environ.get("BENCH_ONLY", "").split(",") if name]
     targets = sys.argv[1:] or only or list(TARGETS)
+    unknown = [target for target in targets if target not in TARGETS]
+    if unknown:
+        print(f"error: unknown targets {unknown}; known: {list(TARGETS)}", file=sys.stderr)
+        return 1
     with otlp_sink() as sink:
-        env = {**os.environ, **traced_by(sink.endpoint)}
+        env = {**os.environ, **exporting_to(sink.endpoint)}  # B's telemetry, as `make bench`'s
         # One at a time: two at once made one run's sign-in fail under valgrind (not understood).
         counted = {(t, n): instructions(t, n, env) for t in targets for n in (FEW, MANY)}
     per_read = {t: (counted[t, MANY] - counted[t, FEW]) / (MANY - FEW) for t in targets}
@@ -104,15 +109,6 @@ TARGETS = {
     "B": "G traced, exported",
     "Bs": "G traced, not exported",
 }
-
-
-def traced_by(endpoint: str) -> dict[str, str]:
-    """B's tracing, as `make bench` sets it: every request sampled, exported to the sink."""
-    return {
-        "OTEL_EXPORTER_OTLP_ENDPOINT": endpoint,
-        "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf",
-        "OTEL_TRACES_SAMPLER": "parentbased_always_on",
-    }
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ from pathlib import Path
 from bench import {{ cookiecutter.database }} as database
 from bench.items import create_item
 from bench.otlp_sink import otlp_sink
-from bench.scenarios import CONNECTIONS, TELEMETRY_OFF
+from bench.scenarios import CONNECTIONS, TELEMETRY_OFF, TRACED_NOT_EXPORTED, exporting_to
 from bench.servers import serve
 from bench.service import PORT, SERVICE, prepared_service, sign_in
 
@@ -34,19 +34,12 @@ def main() -> int:
         return 1
     scenario = os.environ.get("SCENARIO", "B")
     with otlp_sink() as sink, prepared_service(database.fresh_database, CONNECTIONS) as service:
-        env = {**service.env}
+        # As `make bench` composes them: the run's telemetry, then the scenario's changes.
+        env = {**service.env, **exporting_to(sink.endpoint)}
         if scenario == "G":
             env.update(TELEMETRY_OFF)
-        elif scenario == "Bs":  # B's spans, sent nowhere: the SDK's share of B alone
-            env["OTEL_TRACES_SAMPLER"] = "parentbased_always_on"
-        else:
-            env.update(
-                {
-                    "OTEL_EXPORTER_OTLP_ENDPOINT": sink.endpoint,
-                    "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf",
-                    "OTEL_TRACES_SAMPLER": "parentbased_always_on",
-                }
-            )
+        elif scenario == "Bs":
+            env.update(TRACED_NOT_EXPORTED)
         with serve(SERVICE, env) as server:
             token = sign_in(service.password)
             item = create_item(token)
