@@ -1,11 +1,14 @@
 """A real `{{ cookiecutter.package_name }} worker` process for the tests, on the test's database
 and broker, and helpers to look at what reached the broker."""
 
+import json
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -22,6 +25,9 @@ from {{ cookiecutter.package_name }}.shared.settings import Settings
 START_SECONDS = 30.0  # a correctness bound (the worker must come up), not a benchmark
 # What a child process inherits; the settings come from `settings_environment` alone.
 PASSED_THROUGH = ("PATH", "HOME", "LANG", "TMPDIR", "PYTHONPATH", "VIRTUAL_ENV")
+# What varies between otherwise equal log messages, left out when counting them: a task's id
+# ("Task jobs.run[<id>] received") and numbers ("succeeded in 0.002s").
+VARYING = re.compile(r"\[[0-9a-f-]{36}\]|\d+(\.\d+)?")
 
 
 def settings_environment(settings: Settings, **overrides: object) -> dict[str, str]:
@@ -54,6 +60,9 @@ class WorkerProcess:
             # A stop while any task runs sleeps this out whole (docs/jobs.md): 30 s by default,
             # and in a suite whose shared queue a worker finds busy, the bulk of its stops.
             worker_soft_shutdown_seconds=1,
+            # The schedule's own store, as each worker of a deployment has: a store shared with
+            # the suite's earlier workers would hand this one their entries' last runs.
+            beat_schedule_file=str(directory / "beat-schedule"),
             **(overrides or {}),
         )
         self._directory = directory  # the working directory: no `.env` there
@@ -95,6 +104,11 @@ class WorkerProcess:
     def output(self) -> str:
         return self.log.read_text()
 
+    def digest(self) -> str:
+        """The log on one line, for a failure whose output gets cut: each message with its
+        count, and every warning or error with the last line of its exception."""
+        return digest(self.output())
+
 
 def terminate(
     process: subprocess.Popen[bytes], or_else: Callable[[], None], seconds: float = 20
@@ -106,6 +120,29 @@ def terminate(
             process.wait(timeout=seconds)
         except subprocess.TimeoutExpired:
             or_else()
+
+
+def digest(log: str) -> str:
+    counts: Counter[str] = Counter()
+    problems: list[str] = []
+    stamps: list[str] = []
+    for line in log.splitlines():
+        try:
+            record = json.loads(line)
+        except ValueError:
+            record = None
+        if not isinstance(record, dict):
+            counts[line.strip()[:80]] += 1
+            continue
+        stamps.append(str(record.get("timestamp", "")))
+        message = VARYING.sub("#", str(record.get("message", "")))
+        counts[message] += 1
+        if record.get("level") in ("warning", "error", "critical"):
+            cause = str(record.get("exception") or record.get("error") or "").strip()
+            problems.append(f"{message}: {cause.splitlines()[-1] if cause else ''}")
+    said = "; ".join(f"{message} x{count}" for message, count in counts.items() if message)
+    span = f"{stamps[0]} to {stamps[-1]}" if stamps else "no records"
+    return f"worker log ({span}): {said} | problems: {' / '.join(problems) or 'none'}"
 
 
 def take_messages(settings: Settings, *, dead_letters: bool = False) -> list[Message]:

@@ -3,6 +3,7 @@ process through the broker, and the worker records the outcome (SPEC section 5).
 
 {% if cookiecutter.broker == "rabbitmq" %}import asyncio
 {% endif %}from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -62,7 +63,13 @@ async def finished(client: httpx.AsyncClient, job_id: str, worker: WorkerProcess
         return last if last["status"] in ("succeeded", "failed") else None
 
     def context() -> str:
-        return f"the job: {last}\nthe worker's log:\n{worker.output()[-4000:]}"
+        # The digest first: a CI report that cuts the failure short still shows it. The time
+        # too: the schedule (beat) runs on the wall clock, and a clock set back delays it.
+        now = datetime.now(UTC).isoformat()
+        return (
+            f"the job at {now}: {last}\n{worker.digest()}\n"
+            f"the log's end:\n{worker.output()[-4000:]}"
+        )
 
     return await eventually(outcome, f"job {job_id} finishing", context=context)
 

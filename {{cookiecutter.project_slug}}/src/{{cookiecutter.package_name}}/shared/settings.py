@@ -102,6 +102,10 @@ class Settings(BaseSettings):
     # Sent outbox messages and handled-message marks are kept this long, then purged.
     outbox_retention_seconds: int = Field(default=7 * 24 * 3600, gt=0)
     housekeeping_interval_seconds: int = Field(default=3600, gt=0)
+    # Where the schedule (beat) remembers when it last ran each entry; unset, a file named
+    # after the queue in the temporary directory. Two schedules must never share one: Python's
+    # fallback store (dbm.dumb) takes no lock.
+    beat_schedule_file: str | None = None
     # A job still `running` this long after it started has lost its worker (killed, or past
     # the hard time limit): housekeeping runs it again. Longer than any task may take.
     job_stalled_after_seconds: int = Field(default=600, gt=0)

@@ -56,7 +56,8 @@ def create_celery(settings: Settings) -> Celery:
         worker_send_task_events=False,
         timezone="UTC",
         # Where beat remembers when each entry last ran: a writable place in any container.
-        beat_schedule_filename=str(Path(tempfile.gettempdir()) / f"{settings.celery_queue}-beat"),
+        beat_schedule_filename=settings.beat_schedule_file
+        or str(Path(tempfile.gettempdir()) / f"{settings.celery_queue}-beat"),
         beat_schedule={
             "housekeeping": {
                 "task": HOUSEKEEPING,
