@@ -32,6 +32,12 @@ from bench.scenarios import TRACED_NOT_EXPORTED, exporting_to
 from bench.service import PROJECT, prepared_service
 
 FEW, MANY = 10, int(os.environ.get("BENCH_READS", "510"))
+TARGETS = {
+    "G": "cached item read",
+    "H": "JWT + one GET",
+    "B": "G traced, exported",
+    "Bs": "G traced, not exported",
+}
 WARM_UP = 50  # the first calls build FastAPI's caches
 COLLECTED = re.compile(r"Collected : (\d+)")
 
@@ -101,14 +107,6 @@ def main() -> int:
             if other in per_read:
                 print(f"  {other} / G".ljust(34) + f"{per_read[other] / per_read['G']:6.2f}")
     return 0
-
-
-TARGETS = {
-    "G": "cached item read",
-    "H": "JWT + one GET",
-    "B": "G traced, exported",
-    "Bs": "G traced, not exported",
-}
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ PASSED_THROUGH = ("PATH", "HOME", "LANG", "TMPDIR", "PYTHONPATH", "VIRTUAL_ENV")
 # What varies between otherwise equal log messages, left out when counting them: a task's id
 # ("Task jobs.run[<id>] received") and numbers ("succeeded in 0.002s").
 VARYING = re.compile(r"\[[0-9a-f-]{36}\]|\d+(\.\d+)?")
+LOG_END_CHARACTERS = 4000
 
 
 def settings_environment(settings: Settings, **overrides: object) -> dict[str, str]:
@@ -104,10 +105,11 @@ class WorkerProcess:
     def output(self) -> str:
         return self.log.read_text()
 
-    def digest(self) -> str:
-        """The log on one line, for a failure whose output gets cut: each message with its
-        count, and every warning or error with the last line of its exception."""
-        return digest(self.output())
+    def report(self) -> str:
+        """What a failing test shows of this worker: the log's digest first, since a report that
+        cuts the failure short still keeps it, then the log's end."""
+        log = self.output()
+        return f"{_digest(log)}\nthe log's end:\n{log[-LOG_END_CHARACTERS:]}"
 
 
 def terminate(
@@ -122,7 +124,9 @@ def terminate(
             or_else()
 
 
-def digest(log: str) -> str:
+def _digest(log: str) -> str:
+    """The log on one line: each message with its count, the first and last timestamps, and
+    every warning or error with the last line of its exception."""
     counts: Counter[str] = Counter()
     problems: list[str] = []
     stamps: list[str] = []

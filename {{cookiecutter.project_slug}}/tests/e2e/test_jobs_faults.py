@@ -125,7 +125,7 @@ async def test_a_worker_killed_mid_task_leaves_the_job_to_the_next_worker(
         async def has_the_task() -> bool | None:
             return True if "jobs.run[" in first.output() else None
 
-        await eventually(has_the_task, "the first worker taking the task", context=first.output)
+        await eventually(has_the_task, "the first worker taking the task", context=first.report)
         first.kill()
 
     second = WorkerProcess(settings, tmp_path / "second", quick)

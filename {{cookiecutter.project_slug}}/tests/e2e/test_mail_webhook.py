@@ -46,7 +46,7 @@ async def test_the_worker_posts_the_welcome_email_and_retries_a_refusal(
         async def delivered() -> list[Received] | None:
             return upstream.received if len(upstream.received) == 2 else None
 
-        posts = await eventually(delivered, "two posts", context=lambda: worker.output()[-3000:])
+        posts = await eventually(delivered, "two posts", context=worker.report)
     finally:
         worker.stop()
 

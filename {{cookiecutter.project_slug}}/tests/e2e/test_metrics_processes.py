@@ -141,6 +141,6 @@ async def test_the_worker_counts_the_jobs_of_every_child(
             count = total(page, "jobs_total")
             return count if count >= JOBS else None
 
-        assert await eventually(counted, "every job counted", context=worker.output) == JOBS
+        assert await eventually(counted, "every job counted", context=worker.report) == JOBS
     finally:
         worker.stop()

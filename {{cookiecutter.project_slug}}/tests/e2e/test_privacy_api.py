@@ -128,7 +128,7 @@ async def test_erasure_leaves_no_trace_of_the_email_in_any_table_or_cache_entry(
             named = UserRow.full_name.is_not(None)
             return True if await count(engine, UserRow, UserRow.id == user_id, named) == 0 else None
 
-        await eventually(erased, "the erasure", context=worker.log.read_text)
+        await eventually(erased, "the erasure", context=worker.report)
 
         assert await rows_mentioning(engine, EMAIL) == []
         assert await rows_mentioning(engine, FULL_NAME) == []

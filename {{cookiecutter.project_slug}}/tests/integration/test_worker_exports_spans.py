@@ -63,7 +63,7 @@ async def test_the_task_span_reaches_the_collector_in_the_messages_trace(
             async def finished() -> bool | None:
                 return f"{message.id}] succeeded" in worker.output() or None
 
-            await eventually(finished, "the task's run", context=worker.output)
+            await eventually(finished, "the task's run", context=worker.report)
             # The pool process logs the success a moment before the main process hears of it;
             # a stop in between finds the task still running and waits out the soft shutdown.
             await asyncio.sleep(1)
